@@ -1,0 +1,29 @@
+// Bundles src/cli.ts into dist/ with one chunk per lazily imported stage, so a command
+// loads only the modules it needs.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Optional peers of tap's formatter that the TAP writer never reaches.
+  external: ['react', 'react-element-to-jsx-string'],
+  // CommonJS dependencies call require(); ESM output needs one.
+  banner: {
+    js: "import { createRequire as __certkeyRequire } from 'node:module';\n" +
+      'const require = __certkeyRequire(import.meta.url);',
+  },
+  define: { CERTKEY_VERSION: JSON.stringify(pkg.version) },
+});

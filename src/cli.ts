@@ -1,0 +1,128 @@
+/**
+ * The certkey command line. Options are declared here, cheaply; each command's code is
+ * loaded with a dynamic import only when that command runs, so start-up stays light.
+ */
+import yargs from 'yargs';
+import { CertkeyError, EXIT, formatError, toCertkeyError } from './errors.js';
+
+declare const CERTKEY_VERSION: string;
+
+/** The version stamped in at build time. */
+export const VERSION = typeof CERTKEY_VERSION === 'string' ? CERTKEY_VERSION : '0.0.0-dev';
+
+type Handler = (argv: Record<string, unknown>) => Promise<number>;
+
+/** Runs a command's handler, turning every error into one line and an exit code. */
+async function dispatch(load: () => Promise<Handler>, argv: Record<string, unknown>) {
+  try {
+    const handler = await load();
+    process.exitCode = await handler(argv);
+  } catch (error) {
+    const failure = toCertkeyError(error);
+    process.stderr.write(formatError(failure));
+    process.exitCode = failure.exitCode;
+  }
+}
+
+const cli = yargs(process.argv.slice(2))
+  .scriptName('certkey')
+  .version(VERSION)
+  .strict()
+  .demandCommand(1, 'name a command: run, mock, gen (see certkey --help)')
+  .recommendCommands()
+  .wrap(Math.min(100, process.stdout.columns || 100))
+  .command(
+    'run',
+    'fetch or read a certkey bundle, check it, prove mutual TLS, write reports',
+    (y) =>
+      y
+        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
+        .option('endpoint', {
+          type: 'string',
+          describe: 'SMS endpoint, e.g. https://sms.ap-southeast-3.myhuaweicloud.com',
+        })
+        .option('token-file', {
+          type: 'string',
+          describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
+        })
+        .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
+        .option('out', {
+          type: 'string',
+          default: 'reports',
+          describe: 'directory for the reports',
+        })
+        .option('min-days', {
+          type: 'number',
+          default: 30,
+          describe: 'warn when fewer days are left',
+        })
+        .option('at', {
+          type: 'string',
+          describe: 'judge dates as of this ISO date (a planned cutover)',
+        })
+        .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too' })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the JSON report on stdout',
+        })
+        .option('timeout', {
+          type: 'number',
+          default: 10,
+          describe: 'seconds for network and handshakes',
+        })
+        .option('verbose', { type: 'boolean', default: false, describe: 'progress on stderr' }),
+    (argv) => dispatch(async () => (await import('./commands/run.js')).runCommand as Handler, argv),
+  )
+  .command(
+    'mock',
+    'serve an SMS-compatible certkey endpoint on loopback',
+    (y) =>
+      y
+        .option('port', { type: 'number', default: 0, describe: 'port (0: any free port)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+        .option('token', {
+          type: 'string',
+          describe: 'the token clients must send (else SMS_AUTH_TOKEN)',
+        })
+        .option('bundle', { type: 'string', describe: 'the bundle JSON file to serve' })
+        .option('task-id', { type: 'string', describe: 'serve only this task id (default: any)' }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/mock.js')).mockCommand as Handler, argv),
+  )
+  .command(
+    'gen',
+    'write a bundle shaped as SMS returns it, healthy or with one defect',
+    (y) =>
+      y
+        .option('out', {
+          type: 'string',
+          demandOption: true,
+          describe: "output file ('-': stdout)",
+        })
+        .option('defect', { type: 'string', describe: 'one defect to build in (see --list)' })
+        .option('list', { type: 'boolean', default: false, describe: 'list the defects and exit' }),
+    (argv) => dispatch(async () => (await import('./commands/gen.js')).genCommand as Handler, argv),
+  )
+  .command(
+    'demo',
+    'the whole job on loopback: generate a bundle, serve it, fetch it with a token, check it',
+    (y) =>
+      y.option('out', {
+        type: 'string',
+        default: 'reports',
+        describe: 'directory for the reports',
+      }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/demo.js')).demoCommand as Handler, argv),
+  )
+  .fail((message, error) => {
+    const failure =
+      error instanceof Error && !(error instanceof CertkeyError)
+        ? toCertkeyError(error)
+        : new CertkeyError('E_USAGE', message ?? 'bad arguments', 'see `certkey --help`');
+    process.stderr.write(formatError(failure));
+    process.exit(failure.exitCode === EXIT.internal ? EXIT.internal : EXIT.usage);
+  });
+
+await cli.parseAsync();
