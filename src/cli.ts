@@ -4,11 +4,7 @@
  */
 import yargs from 'yargs';
 import { CertkeyError, EXIT, formatError, toCertkeyError } from './errors.js';
-
-declare const CERTKEY_VERSION: string;
-
-/** The version stamped in at build time. */
-export const VERSION = typeof CERTKEY_VERSION === 'string' ? CERTKEY_VERSION : '0.0.0-dev';
+import { VERSION } from './version.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 

@@ -1,0 +1,45 @@
+/** The short summary printed on stdout: a verdict, counts, and a line per failure or warning. */
+import type { PreflightRun } from './types.js';
+import { isFailure, summarize } from './types.js';
+
+/** Renders the summary text. */
+export function renderSummary(run: PreflightRun, reportDir?: string): string {
+  const summary = summarize(run);
+  const lines: string[] = [];
+  const wave = run.tasks.length > 1;
+
+  for (const task of run.tasks) {
+    const label = wave ? `${task.task}: ` : '';
+    if (task.error) {
+      lines.push(`ERROR ${label}${task.error.code}: ${task.error.message}`);
+      lines.push(`      remedy: ${task.error.remedy}`);
+    }
+
+    for (const check of task.checks) {
+      if (check.status !== 'fail' && check.status !== 'warn') continue;
+
+      const tag = isFailure(check.status, run.options.strict) ? 'FAIL ' : 'WARN ';
+      lines.push(`${tag} ${label}${check.suite}/${check.subject}: ${check.message}`);
+      if (check.remedy) lines.push(`      remedy: ${check.remedy}`);
+      if (check.note) lines.push(`      note: ${check.note}`);
+    }
+    if (wave && !task.error) lines.push(taskLine(task.task, task.checks, run.options.strict));
+  }
+
+  const verdict = summary.verdict === 'pass' ? 'PASS' : 'FAIL';
+  const counts =
+    `${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warnings, ` +
+    `${summary.skip} skipped` +
+    (summary.errors ? `, ${summary.errors} tasks not checked` : '');
+  lines.push(`certkey: ${verdict}: ${counts}${run.complete ? '' : ' (interrupted: incomplete)'}`);
+  if (reportDir) lines.push(`reports: ${reportDir}/preflight.{tap,junit.xml,json}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per task in a wave. */
+function taskLine(task: string, checks: { status: string }[], strict: boolean): string {
+  const failed = checks.filter((c) => c.status === 'fail' || (strict && c.status === 'warn'));
+  const warned = checks.filter((c) => c.status === 'warn');
+  const verdict = failed.length ? 'FAIL' : 'PASS';
+  return `TASK  ${task}: ${verdict} (${failed.length} failed, ${warned.length} warnings)`;
+}

@@ -1,0 +1,86 @@
+/**
+ * What a preflight produced, as the reports see it: one entry per task (a single bundle is
+ * one task), each with its checks or the error that stopped it.
+ */
+import type { ErrorCode } from '../errors.js';
+import type { Check, Status } from '../model.js';
+
+/** An error that kept a task from being checked, such as a failed fetch. */
+export interface TaskError {
+  code: ErrorCode;
+  message: string;
+  remedy: string;
+}
+
+/** One task's outcome. */
+export interface TaskResult {
+  /** The task id, or for a bundle file its path. */
+  task: string;
+  /** Where the bundle came from: a file path, `stdin`, or the URL without its query. */
+  origin: string;
+  /** The checks run; empty when `error` is set. */
+  checks: Check[];
+  /** Set when the task could not be checked at all. */
+  error?: TaskError;
+  /** Notes about the task itself, such as the CA arriving as `ca_cert`. */
+  notes?: string[];
+}
+
+/** The whole run: what the reports are written from. */
+export interface PreflightRun {
+  tool: { name: 'certkey'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  /** The judging moment (`--at`, or the start time) and the thresholds. */
+  options: { at: string; minDays: number; strict: boolean };
+  environment: { node: string; openssl: string; securityLevel?: number };
+  tasks: TaskResult[];
+  /** False when the run was interrupted before every task ended. */
+  complete: boolean;
+}
+
+/** Counts of each status, plus errors for tasks that could not be checked. */
+export interface Summary {
+  total: number;
+  pass: number;
+  fail: number;
+  warn: number;
+  skip: number;
+  errors: number;
+  verdict: 'pass' | 'fail';
+}
+
+/**
+ * Whether a check counts as failed in this run: a failure always does, a warning only
+ * under `--strict`.
+ */
+export function isFailure(status: Status, strict: boolean): boolean {
+  return status === 'fail' || (strict && status === 'warn');
+}
+
+/** Counts the statuses over every task. */
+export function summarize(run: Pick<PreflightRun, 'tasks' | 'options'>): Summary {
+  const summary: Summary = {
+    total: 0,
+    pass: 0,
+    fail: 0,
+    warn: 0,
+    skip: 0,
+    errors: 0,
+    verdict: 'pass',
+  };
+
+  for (const task of run.tasks) {
+    if (task.error) summary.errors += 1;
+    for (const check of task.checks) {
+      summary.total += 1;
+      summary[check.status] += 1;
+    }
+  }
+
+  const failed = run.tasks.some(
+    (task) => task.error || task.checks.some((c) => isFailure(c.status, run.options.strict)),
+  );
+  summary.verdict = failed ? 'fail' : 'pass';
+  return summary;
+}
