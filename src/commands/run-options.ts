@@ -1,0 +1,121 @@
+/** Reads and validates the options of `certkey run`; every mistake is E_USAGE naming the flag. */
+import { readFile } from 'node:fs/promises';
+import { CertkeyError } from '../errors.js';
+import type { CheckOptions } from '../model.js';
+
+/** Where the bundle comes from. */
+export type BundleSource =
+  { kind: 'file'; path: string } | { kind: 'api'; endpoint: string; taskId: string; token: string };
+
+/** Validated options of `certkey run`. */
+export interface RunOptions {
+  source: BundleSource;
+  check: CheckOptions;
+  out: string;
+  strict: boolean;
+  json: boolean;
+  verbose: boolean;
+  timeoutMs: number;
+}
+
+/** Parses `--at`; a date alone means midnight UTC of that day. */
+export function parseAt(value: unknown): Date {
+  if (value === undefined) return new Date();
+
+  const text = String(value);
+  const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(at.getTime())) {
+    throw new CertkeyError(
+      'E_USAGE',
+      `--at ${JSON.stringify(text)} is not a date`,
+      'give an ISO date such as 2027-03-01 or 2027-03-01T22:00:00Z',
+    );
+  }
+  return at;
+}
+
+/** A finite, non-negative number option. */
+function nonNegative(name: string, value: unknown): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) {
+    throw new CertkeyError('E_USAGE', `--${name} must be a number of 0 or more`, `fix --${name}`);
+  }
+  return number;
+}
+
+/** The IAM token: SMS_AUTH_TOKEN, or the first line of --token-file. */
+export async function readToken(tokenFile: unknown): Promise<string> {
+  if (typeof tokenFile === 'string') {
+    let text: string;
+    try {
+      text = await readFile(tokenFile, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new CertkeyError(
+        'E_INPUT_READ',
+        `cannot read the token file ${tokenFile} (${reason})`,
+        'check the path given to --token-file',
+      );
+    }
+    const token = text.trim();
+    if (token) return token;
+    throw new CertkeyError(
+      'E_INPUT_READ',
+      `the token file ${tokenFile} is empty`,
+      'put the IAM token (the X-Subject-Token value) in it',
+    );
+  }
+
+  const token = process.env.SMS_AUTH_TOKEN?.trim();
+  if (token) return token;
+  throw new CertkeyError(
+    'E_USAGE',
+    'no token: SMS_AUTH_TOKEN is not set and --token-file is not given',
+    'export SMS_AUTH_TOKEN=<IAM token> or pass --token-file FILE',
+  );
+}
+
+/** Validates the arguments of `certkey run`. */
+export async function readRunOptions(argv: Record<string, unknown>): Promise<RunOptions> {
+  const bundle = argv.bundle;
+  const taskId = argv['task-id'];
+  const endpoint = argv.endpoint;
+
+  if (bundle !== undefined && taskId !== undefined) {
+    throw new CertkeyError('E_USAGE', '--bundle and --task-id both given', 'give one of them');
+  }
+  let source: BundleSource;
+  if (typeof bundle === 'string') {
+    source = { kind: 'file', path: bundle };
+  } else if (typeof taskId === 'string' && taskId !== '') {
+    if (typeof endpoint !== 'string' || endpoint === '') {
+      throw new CertkeyError(
+        'E_USAGE',
+        '--task-id needs --endpoint',
+        'add --endpoint https://sms.<region>.myhuaweicloud.com',
+      );
+    }
+    source = { kind: 'api', endpoint, taskId, token: await readToken(argv['token-file']) };
+  } else {
+    throw new CertkeyError(
+      'E_USAGE',
+      'nothing to check: give --bundle FILE or --task-id ID --endpoint URL',
+      'see `certkey run --help`',
+    );
+  }
+
+  const timeoutMs = nonNegative('timeout', argv.timeout ?? 10) * 1000;
+  return {
+    source,
+    check: {
+      at: parseAt(argv.at),
+      minDays: nonNegative('min-days', argv['min-days'] ?? 30),
+      handshakeTimeoutMs: timeoutMs,
+    },
+    out: typeof argv.out === 'string' ? argv.out : 'reports',
+    strict: argv.strict === true,
+    json: argv.json === true,
+    verbose: argv.verbose === true,
+    timeoutMs,
+  };
+}
