@@ -80,6 +80,8 @@ export interface RawBundle {
   caFieldName?: 'ca' | 'ca_cert';
   /** Where the bundle came from: a file path, `stdin` or the request URL without query. */
   origin: string;
+  /** Choices intake made that a report should show, such as which CA field it kept. */
+  notes?: string[];
 }
 
 /** One parsed certificate. */

@@ -1,0 +1,97 @@
+/**
+ * `certkey mock`: serve a bundle file as SMS would, on loopback, until stopped. The base
+ * URL is the first line on stdout, ready for `--endpoint`.
+ */
+import { CertkeyError, EXIT } from '../errors.js';
+import { toRawBundle } from '../intake/bundle.js';
+import { readBundleText } from '../intake/load.js';
+import { startMock } from '../mock/server.js';
+
+/** The mock's options, checked. */
+interface MockCommandOptions {
+  host: string;
+  port: number;
+  token: string;
+  bundle: string;
+  taskId?: string;
+}
+
+/** Runs the mock until SIGINT or SIGTERM, then closes it and returns 0. */
+export async function mockCommand(argv: Record<string, unknown>): Promise<number> {
+  const options = readOptions(argv);
+
+  const { text, json, origin } = await readBundleText(options.bundle);
+  toRawBundle(json, origin);
+
+  const only = options.taskId;
+  const server = await startMock({
+    host: options.host,
+    port: options.port,
+    token: options.token,
+    bundles: (taskId) => (only === undefined || taskId === only ? text : undefined),
+  });
+  process.stdout.write(`${server.url}\n`);
+  if (!isLoopback(options.host)) {
+    process.stderr.write(
+      `certkey: warning: serving on ${options.host}: anyone who can reach it and has the ` +
+        'token can read the private keys in this bundle\n',
+    );
+  }
+
+  await stopSignal();
+  await server.close();
+  return EXIT.ok;
+}
+
+/** Reads and checks the command line; the token comes from --token or SMS_AUTH_TOKEN. */
+function readOptions(argv: Record<string, unknown>): MockCommandOptions {
+  const token = stringOption(argv['token']) ?? stringOption(process.env['SMS_AUTH_TOKEN']);
+  if (!token) {
+    throw new CertkeyError(
+      'E_USAGE',
+      'the mock needs a token: none given with --token or in SMS_AUTH_TOKEN',
+      'pass --token, or set SMS_AUTH_TOKEN, to the value clients must send as X-Auth-Token',
+    );
+  }
+
+  const bundle = stringOption(argv['bundle']);
+  if (!bundle) {
+    throw new CertkeyError(
+      'E_USAGE',
+      'the mock needs a bundle to serve: --bundle FILE',
+      'pass a saved certkey reply, or make one with `certkey gen --out bundle.json`',
+    );
+  }
+
+  const port = argv['port'] ?? 0;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CertkeyError('E_USAGE', '--port must be 0 to 65535', 'use --port 0 for any port');
+  }
+
+  const host = stringOption(argv['host']) ?? '127.0.0.1';
+  const taskId = stringOption(argv['taskId'] ?? argv['task-id']);
+  return { host, port, token, bundle, ...(taskId !== undefined ? { taskId } : {}) };
+}
+
+/** A non-empty string option, else undefined. */
+function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Loopback addresses, where serving keys reaches only this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
