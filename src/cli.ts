@@ -93,8 +93,7 @@ const cli = yargs(process.argv.slice(2))
       y
         .option('out', {
           type: 'string',
-          demandOption: true,
-          describe: "output file ('-': stdout)",
+          describe: "output file ('-': stdout); needed unless --list",
         })
         .option('defect', { type: 'string', describe: 'one defect to build in (see --list)' })
         .option('list', { type: 'boolean', default: false, describe: 'list the defects and exit' }),
