@@ -20,7 +20,24 @@ async function dispatch(load: () => Promise<Handler>, argv: Record<string, unkno
   }
 }
 
-const cli = yargs(process.argv.slice(2))
+/**
+ * yargs reads `--out -` as an empty value followed by a stray `-`; joining the pair into
+ * `--out=-` keeps `-` (stdin or stdout) usable as a value.
+ */
+function joinDashValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (const arg of args) {
+    const last = joined.at(-1);
+    if (arg === '-' && last?.startsWith('--') && !last.includes('=')) {
+      joined[joined.length - 1] = `${last}=-`;
+      continue;
+    }
+    joined.push(arg);
+  }
+  return joined;
+}
+
+const cli = yargs(joinDashValues(process.argv.slice(2)))
   .scriptName('certkey')
   .version(VERSION)
   .strict()
