@@ -1,0 +1,102 @@
+/**
+ * `certkey gen`: writes a bundle shaped as the SMS certkey API returns it, healthy or with one
+ * defect from the catalogue, for trying certkey (and the tools around it) without a cloud task.
+ * The keys are made on the spot and protect nothing; still, files holding them get mode 0600.
+ */
+import { constants, promises as fs } from 'node:fs';
+import { CertkeyError, EXIT } from '../errors.js';
+
+const LIST_HINT = 'run `certkey gen --list` to see the defect names';
+
+/** Runs `certkey gen` and returns the process exit code. */
+export async function genCommand(argv: Record<string, unknown>): Promise<number> {
+  const { DEFECTS } = await import('../gen/defects.js');
+  if (argv.list === true) {
+    process.stdout.write(listDefects(DEFECTS));
+    return EXIT.ok;
+  }
+
+  const out = typeof argv.out === 'string' && argv.out !== '' ? argv.out : null;
+  if (out === null) {
+    throw new CertkeyError(
+      'E_USAGE',
+      'gen needs --out: the file to write the bundle to',
+      'add --out FILE, or --out - for stdout',
+    );
+  }
+  const defect = typeof argv.defect === 'string' ? argv.defect : undefined;
+  if (defect !== undefined && !Object.hasOwn(DEFECTS, defect)) {
+    throw new CertkeyError('E_USAGE', `unknown defect '${defect}'`, LIST_HINT);
+  }
+
+  const { generateBundle } = await import('../gen/bundle.js');
+  const bundle = await generateBundle(defect === undefined ? {} : { defect });
+  const json = `${JSON.stringify(bundle, null, 2)}\n`;
+
+  if (out === '-') process.stdout.write(json);
+  else await writePrivateFile(out, json);
+  return EXIT.ok;
+}
+
+/** One line per defect: name, `healthy` or `defect`, description. */
+export function listDefects(
+  defects: Readonly<Record<string, { description: string; healthy?: boolean }>>,
+) {
+  const width = Math.max(...Object.keys(defects).map((name) => name.length));
+  return Object.entries(defects)
+    .map(
+      ([name, d]) =>
+        `${name.padEnd(width)}  ${d.healthy ? 'healthy' : 'defect '}  ${d.description}\n`,
+    )
+    .join('');
+}
+
+/**
+ * Writes a file only its owner can read. A new file is created with mode 0600; an existing
+ * one is overwritten only if it is a regular file that nobody else can read. Symbolic links
+ * are never followed (O_NOFOLLOW), and the checks are made on the opened file itself.
+ */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  const { O_WRONLY, O_CREAT, O_NOFOLLOW } = constants;
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600);
+  } catch (error) {
+    throw writeError(path, error);
+  }
+
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new CertkeyError(
+        'E_USAGE',
+        `${path} is not a regular file`,
+        'name a new file with --out',
+      );
+    }
+    if ((stat.mode & 0o077) !== 0) {
+      throw new CertkeyError(
+        'E_USAGE',
+        `${path} already exists and others can read it (mode ${(stat.mode & 0o777).toString(8)})`,
+        'name a new file with --out, or remove that file first: it would hold private keys',
+      );
+    }
+    await handle.truncate(0);
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+function writeError(path: string, error: unknown): CertkeyError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ELOOP'
+      ? 'it is a symbolic link, which gen does not follow'
+      : (code ?? 'unknown error');
+  return new CertkeyError(
+    'E_USAGE',
+    `cannot write ${path}: ${reason}`,
+    'name a writable new file with --out',
+  );
+}
