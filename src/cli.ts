@@ -117,6 +117,35 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
     (argv) => dispatch(async () => (await import('./commands/gen.js')).genCommand as Handler, argv),
   )
   .command(
+    'token',
+    'get an IAM user token (password from HUAWEICLOUD_IAM_PASSWORD or a prompt)',
+    (y) =>
+      y
+        .option('iam-endpoint', {
+          type: 'string',
+          demandOption: true,
+          describe: 'IAM endpoint, e.g. https://iam.myhuaweicloud.com',
+        })
+        .option('user', { type: 'string', demandOption: true, describe: 'IAM user name' })
+        .option('domain', {
+          type: 'string',
+          demandOption: true,
+          describe: 'account (domain) name the user belongs to',
+        })
+        .option('project', {
+          type: 'string',
+          demandOption: true,
+          describe: 'project name to scope the token to, e.g. ap-southeast-3',
+        })
+        .option('out', {
+          type: 'string',
+          describe: 'write the token to this file (mode 0600); else stdout, if not a terminal',
+        })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/token.js')).tokenCommand as Handler, argv),
+  )
+  .command(
     'demo',
     'the whole job on loopback: generate a bundle, serve it, fetch it with a token, check it',
     (y) =>

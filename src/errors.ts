@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   E_AUTH: EXIT.usage,
   E_REPORT_WRITE: EXIT.usage,
   E_INTERNAL: EXIT.internal,
+  E_INTERRUPTED: EXIT.sigint,
 } as const;
 
 /** A stable error code, such as `E_FETCH_HTTP`. */
