@@ -109,6 +109,13 @@ export interface ParsedBundle {
   keys: Partial<Record<KeyField, KeyObject>>;
   /** For redacted bundles: public keys standing in for the private keys. */
   publicKeys: Partial<Record<KeyField, KeyObject>>;
+  /**
+   * The leaf fields the checks are about; all of LEAF_FIELDS when absent. A view built from
+   * one leaf file (see src/checks/view.ts) names only that leaf, so the others are not
+   * reported as missing, and its CA list is judged as a trust store (no order or
+   * extra-certificate checks).
+   */
+  scope?: readonly LeafField[];
 }
 
 /** Options that change how checks judge. */

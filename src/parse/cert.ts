@@ -1,0 +1,65 @@
+/**
+ * Turns one CERTIFICATE block into a ParsedCert with both views: node:crypto's (OpenSSL,
+ * what TLS will use) and @peculiar/x509's (extensions and names). When only one library
+ * can read a certificate the fault is attributed with care: OpenSSL refusing it is a defect
+ * (TLS peers will refuse it too); only @peculiar/x509 refusing it is a limit of certkey.
+ */
+import { X509Certificate as NodeCertificate } from 'node:crypto';
+import { scrubSecrets } from '../errors.js';
+import type { CertField, ParsedCert } from '../model.js';
+import { x509 } from './x509.js';
+
+/** A certificate read, or why not: `fail` for a defect, `skip` for a limit of certkey. */
+export type CertRead =
+  | { ok: true; cert: ParsedCert }
+  | { ok: false; status: 'fail' | 'skip'; message: string; remedy: string };
+
+/** Reads a certificate; `which` names it in messages, such as `ca` or `ca certificate 2`. */
+export function readCertificate(field: CertField, der: Buffer, which: string): CertRead {
+  let node: NodeCertificate | null = null;
+  let nodeError = '';
+  try {
+    node = new NodeCertificate(der);
+  } catch (error) {
+    nodeError = reason(error);
+  }
+
+  let view: x509.X509Certificate | null = null;
+  let viewError = '';
+  try {
+    view = new x509.X509Certificate(Uint8Array.from(der));
+  } catch (error) {
+    viewError = reason(error);
+  }
+
+  if (node && view) {
+    const pem = view.toString('pem');
+    return { ok: true, cert: { field, der: new Uint8Array(der), pem, x509: view, node } };
+  }
+  if (!node) {
+    return {
+      ok: false,
+      status: 'fail',
+      message: `${which} is not a certificate OpenSSL can read: ${nodeError}`,
+      remedy:
+        'fetch the bundle again; if it persists, ask for the task certificates to be reissued',
+    };
+  }
+  return {
+    ok: false,
+    status: 'skip',
+    message:
+      `${which} is read by OpenSSL but not by certkey's X.509 decoder (${viewError}); ` +
+      'this is a limit of certkey, not a defect of the bundle, and the checks skip it',
+    remedy: 'check this certificate by hand: openssl x509 -noout -text',
+  };
+}
+
+function reason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // node:crypto tries PEM before DER and reports the PEM attempt, which says nothing here.
+  if (/no start line|asn1|wrong tag|header too long|nested asn1/i.test(text)) {
+    return 'its DER does not decode as an X.509 certificate';
+  }
+  return scrubSecrets(text).replace(/^error:[0-9A-F]+:/, '');
+}
