@@ -11,15 +11,18 @@ export interface CheckedRequest {
   taskId: string;
 }
 
-/** Checks the endpoint, token and task id; throws E_USAGE naming the problem. */
+/**
+ * Checks the endpoint, token and task id; throws E_USAGE naming the problem. No token (AK/SK
+ * signing instead) checks as the empty string.
+ */
 export function checkRequest(request: {
   endpoint: string;
-  token: string;
+  token?: string;
   taskId: string;
 }): CheckedRequest {
   return {
     base: parseEndpoint(request.endpoint),
-    token: checkToken(request.token),
+    token: request.token === undefined ? '' : checkToken(request.token),
     taskId: checkTaskId(request.taskId),
   };
 }

@@ -9,6 +9,7 @@ import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
 import { clean, deadlineError, httpError, networkError } from './fetch-errors.js';
 import { checkRequest } from './fetch-input.js';
+import { signRequest, type AkSkCredentials } from './sign.js';
 
 const debug = debuglog('certkey');
 
@@ -29,8 +30,10 @@ export interface FetchRequest {
   /** The SMS endpoint, such as `https://sms.ap-southeast-3.myhuaweicloud.com`. */
   endpoint: string;
   taskId: string;
-  /** The IAM user token, sent as `X-Auth-Token`. */
-  token: string;
+  /** The IAM user token, sent as `X-Auth-Token`; absent when `credentials` are given. */
+  token?: string;
+  /** AK/SK credentials: the request is signed (SDK-HMAC-SHA256) instead of carrying a token. */
+  credentials?: AkSkCredentials;
   timeoutMs: number;
   /** `certkey/<version>`. */
   userAgent: string;
@@ -108,7 +111,9 @@ function send(
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     headers: {
-      'x-auth-token': token,
+      ...(options.credentials
+        ? signRequest({ method: 'GET', url, headers: {} }, options.credentials)
+        : { 'x-auth-token': token }),
       'user-agent': options.userAgent,
       accept: 'application/json',
     },

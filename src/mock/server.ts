@@ -10,8 +10,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { debuglog } from 'node:util';
 import { CertkeyError } from '../errors.js';
+import type { AkSkCredentials } from '../intake/sign.js';
 import { tokenAuthenticator, type Authenticator } from './auth.js';
 import { MOCK_ERRORS, newRequestId, sendError, sendJson } from './replies.js';
+import { withAkSk } from './verify-signature.js';
 
 const debug = debuglog('certkey');
 
@@ -40,6 +42,8 @@ export interface MockOptions {
   port?: number;
   /** The token clients must send as `X-Auth-Token`. */
   token: string;
+  /** When given, requests signed with this AK/SK (SDK-HMAC-SHA256) are accepted too. */
+  aksk?: AkSkCredentials;
   /**
    * The reply for a task. A string or bytes is sent as the body verbatim; any other value
    * is sent as JSON; undefined means no such task (404).
@@ -66,7 +70,7 @@ const CERTKEY_PATH = /^\/v3\/tasks\/([^/]*)\/certkey$/;
  * page gives false as the default, so a client must ask for the CA, as certkey does.
  */
 export async function startMock(options: MockOptions): Promise<MockServer> {
-  const authenticate = tokenAuthenticator(options.token);
+  const authenticate = withAkSk(tokenAuthenticator(options.token), options.aksk);
   const server = createServer((req, res) => {
     handle(req, res, options, authenticate).catch((error: unknown) => {
       debug('mock: handler failed: %s', error instanceof Error ? error.message : 'unknown');

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import t from 'tap';
+import { request } from 'undici';
+import { fetchBundle } from '../../src/intake/fetch.js';
 import {
   canonicalRequest,
   formatSdkDate,
@@ -9,6 +11,7 @@ import {
   type ReceivedRequest,
   type SignableRequest,
 } from '../../src/intake/sign.js';
+import { startMock } from '../../src/mock/server.js';
 
 const GO_DATE = new Date('2006-01-02T15:04:05Z');
 const GO_KEYS: AkSkCredentials = { ak: 'AccessKey', sk: 'SecretKey' };
@@ -303,4 +306,54 @@ t.test('the clock: 14 minutes either way pass, 16 minutes fail with APIGW.0303',
   const garbled = received(KEYS);
   garbled.headers['X-Sdk-Date'] = '2027-03-01T22:00:00Z';
   t.match(verifySignature(garbled, KEYS, AT), { reason: 'malformed' });
+});
+
+t.test('end to end: fetchBundle signs, the mock verifies', async (t) => {
+  const keys: AkSkCredentials = { ak: 'HPUAMOCKAK', sk: 'mock-secret-key-0000', projectId: 'p1' };
+  const mock = await startMock({
+    token: 'a-token-nobody-sends',
+    aksk: keys,
+    bundles: (taskId) => (taskId === 'task 1' ? { cert: 'not a PEM' } : undefined),
+  });
+  t.teardown(() => mock.close());
+  const fetch = (credentials: AkSkCredentials) =>
+    fetchBundle({
+      endpoint: mock.url,
+      taskId: 'task 1',
+      credentials,
+      timeoutMs: 20_000,
+      userAgent: 'certkey/test',
+    });
+
+  const fetched = await fetch(keys);
+  t.equal(fetched.raw.fields.cert, 'not a PEM', 'a signed request gets the bundle');
+
+  const refused = await fetch({ ...keys, sk: 'wrong-secret-key-000' }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  t.match(refused, { code: 'E_FETCH_HTTP', message: /401 .*APIGW\.0301: .*signature fail/ });
+  t.notMatch(String((refused as Error).message), /secret-key/, 'no SK in the message');
+});
+
+t.test('the mock answers a refused signature with the gateway error shape', async (t) => {
+  const keys: AkSkCredentials = { ak: 'HPUAMOCKAK', sk: 'mock-secret-key-0000' };
+  const mock = await startMock({ token: 'unused-token', aksk: keys, bundles: () => ({}) });
+  t.teardown(() => mock.close());
+
+  const url = `${mock.url}/v3/tasks/t/certkey?enable_ca_cert=true`;
+  const stale = new Date(Date.now() - 16 * MINUTE);
+  const headers = signRequest({ method: 'GET', url, headers: {} }, keys, stale);
+  const response = await request(url, { headers });
+  const body = (await response.body.json()) as Record<string, unknown>;
+
+  t.equal(response.statusCode, 401);
+  t.same(Object.keys(body).sort(), ['error_code', 'error_msg', 'request_id']);
+  t.equal(body['error_code'], 'APIGW.0303');
+  t.match(body['error_msg'], /signature expired/);
+  t.equal(body['request_id'], response.headers['x-request-id']);
+
+  const tokenReply = await request(url, { headers: { 'x-auth-token': 'unused-token' } });
+  await tokenReply.body.dump();
+  t.equal(tokenReply.statusCode, 200, 'the token still works beside AK/SK');
 });
