@@ -12,9 +12,9 @@ const DAY = 86_400_000;
 const REISSUE =
   'fetch a fresh bundle for the task; if it comes back the same, SMS must issue new certificates';
 
-/** Whole days from `at` to the certificate's notAfter; negative once it has expired. */
+/** Whole days from `at` to the notAfter, counted toward zero; negative once it has expired. */
 export function daysLeft(cert: ParsedCert, at: Date): number {
-  return Math.floor((cert.x509.notAfter.getTime() - at.getTime()) / DAY);
+  return Math.trunc((cert.x509.notAfter.getTime() - at.getTime()) / DAY);
 }
 
 /** Judges one certificate's validity period at `options.at`. */
