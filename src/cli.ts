@@ -58,6 +58,10 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           type: 'string',
           describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
         })
+        .option('credentials-file', {
+          type: 'string',
+          describe: 'AK/SK file: JSON or the console credentials.csv (else HUAWEICLOUD_SDK_AK/SK)',
+        })
         .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
         .option('out', {
           type: 'string',

@@ -1,11 +1,15 @@
 /** Reads and validates the options of `certkey run`; every mistake is E_USAGE naming the flag. */
 import { readFile } from 'node:fs/promises';
 import { CertkeyError } from '../errors.js';
+import type { AkSkCredentials } from '../intake/sign.js';
 import type { CheckOptions } from '../model.js';
+
+/** How a fetch authenticates: an IAM token, or AK/SK signing. */
+export type ApiAuth = { token: string } | { credentials: AkSkCredentials };
 
 /** Where the bundle comes from. */
 export type BundleSource =
-  { kind: 'file'; path: string } | { kind: 'api'; endpoint: string; taskId: string; token: string };
+  { kind: 'file'; path: string } | ({ kind: 'api'; endpoint: string; taskId: string } & ApiAuth);
 
 /** Validated options of `certkey run`. */
 export interface RunOptions {
@@ -71,8 +75,32 @@ export async function readToken(tokenFile: unknown): Promise<string> {
   throw new CertkeyError(
     'E_USAGE',
     'no token: SMS_AUTH_TOKEN is not set and --token-file is not given',
-    'export SMS_AUTH_TOKEN=<IAM token> or pass --token-file FILE',
+    'export SMS_AUTH_TOKEN=<IAM token> (`certkey token` gets one) or pass --token-file FILE; ' +
+      'for AK/SK, export HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK or pass --credentials-file',
   );
+}
+
+/**
+ * AK/SK from --credentials-file; else the token (--token-file, SMS_AUTH_TOKEN); else AK/SK
+ * from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+ */
+async function readAuth(argv: Record<string, unknown>): Promise<ApiAuth> {
+  const file = argv['credentials-file'];
+  if (typeof file === 'string' && argv['token-file'] !== undefined) {
+    throw new CertkeyError(
+      'E_USAGE',
+      '--credentials-file and --token-file both given',
+      'give one of them',
+    );
+  }
+
+  const { loadCredentials, readCredentials } = await import('../intake/credentials.js');
+  if (typeof file === 'string') return { credentials: await loadCredentials({ file }) };
+  if (argv['token-file'] === undefined && !process.env.SMS_AUTH_TOKEN?.trim()) {
+    const credentials = await readCredentials();
+    if (credentials) return { credentials };
+  }
+  return { token: await readToken(argv['token-file']) };
 }
 
 /** Validates the arguments of `certkey run`. */
@@ -95,7 +123,7 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
         'add --endpoint https://sms.<region>.myhuaweicloud.com',
       );
     }
-    source = { kind: 'api', endpoint, taskId, token: await readToken(argv['token-file']) };
+    source = { kind: 'api', endpoint, taskId, ...(await readAuth(argv)) };
   } else {
     throw new CertkeyError(
       'E_USAGE',

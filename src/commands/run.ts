@@ -30,7 +30,9 @@ async function checkTask(options: RunOptions): Promise<TaskResult> {
       const fetched = await fetchBundle({
         endpoint: source.endpoint,
         taskId: source.taskId,
-        token: source.token,
+        ...('credentials' in source
+          ? { credentials: source.credentials }
+          : { token: source.token }),
         timeoutMs: options.timeoutMs,
         userAgent: `certkey/${VERSION}`,
       });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { CertkeyError } from '../../src/errors.js';
 import { loadCredentials, readCredentials } from '../../src/intake/credentials.js';
+import { startMock } from '../../src/mock/server.js';
+import { runCli } from '../helpers/cli.js';
 
 const AK = 'HPUAEXAMPLEAK0000001';
 const SK = 'Ex4mpleSecretKeyThatMustNeverBePrinted00';
@@ -159,3 +161,44 @@ t.test(
     t.equal(warnings.length, 1, 'no warning for mode 0600');
   },
 );
+
+t.test('run --task-id signs with --credentials-file or the SDK variables', async (t) => {
+  const keys = { ak: AK, sk: SK };
+  const seen: string[] = [];
+  const mock = await startMock({
+    token: 'a-token-nobody-sends',
+    aksk: keys,
+    bundles: () => ({ cert: 'not a PEM' }),
+    intercept: ({ req }) => {
+      seen.push(String(req.headers['authorization'] ?? 'none'));
+      return false;
+    },
+  });
+  t.teardown(() => mock.close());
+  const dir = await folder(t);
+  const run = (extra: string[], env: Record<string, string | undefined>) =>
+    runCli(['run', '--task-id', 'task-1', '--endpoint', mock.url, '--out', dir, ...extra], {
+      env: { SMS_AUTH_TOKEN: undefined, HUAWEICLOUD_SDK_AK: undefined, ...env },
+      timeoutMs: 120_000,
+    });
+
+  const path = await file(dir, 'keys.json', JSON.stringify(keys));
+  const fromFile = await run(['--credentials-file', path], {});
+  t.equal(fromFile.code, 1, 'fetched and checked: the bundle fails its checks');
+  t.notMatch(fromFile.stderr, /E_FETCH|E_CONFIG/);
+  t.match(
+    seen.at(-1),
+    /^SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK0000001, SignedHeaders=host;x-sdk-date,/,
+  );
+
+  const fromEnv = await run([], { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: SK });
+  t.equal(fromEnv.code, 1);
+  t.equal(seen.length, 2);
+
+  const wrong = await run([], { HUAWEICLOUD_SDK_AK: AK, HUAWEICLOUD_SDK_SK: `${SK}x` });
+  t.equal(wrong.code, 3);
+  t.match(wrong.stderr, /E_FETCH_HTTP: .*401.*APIGW\.0301/);
+  for (const result of [fromFile, fromEnv, wrong]) {
+    t.notMatch(result.stdout + result.stderr, SK, 'no SK printed');
+  }
+});
