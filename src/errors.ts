@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   E_FETCH_BODY: EXIT.fetch,
   E_AUTH: EXIT.usage,
   E_REPORT_WRITE: EXIT.usage,
+  E_OUTPUT_EXISTS: EXIT.usage,
+  E_OUTPUT_WRITE: EXIT.usage,
   E_INTERNAL: EXIT.internal,
   E_INTERRUPTED: EXIT.sigint,
 } as const;

@@ -44,7 +44,16 @@ export const ROLE_OF: Readonly<Record<LeafField, 'client' | 'server'>> = {
 export const TARGET_FIELDS = ['target_mgmt_cert', 'target_data_cert'] as const;
 
 /** The names of the check suites, in the order they run and are reported. */
-export const SUITE_NAMES = ['parse', 'pair', 'chain', 'expiry', 'usage', 'strength', 'mtls'] as const;
+export const SUITE_NAMES = [
+  'parse',
+  'pair',
+  'chain',
+  'expiry',
+  'usage',
+  'strength',
+  'mtls',
+  'probe',
+] as const;
 
 /** A suite name. */
 export type SuiteName = (typeof SUITE_NAMES)[number];
@@ -82,6 +91,11 @@ export interface RawBundle {
   origin: string;
   /** Choices intake made that a report should show, such as which CA field it kept. */
   notes?: string[];
+  /**
+   * True when the file carries the `certkey_redacted` marker of `certkey export --redacted`:
+   * only then may a key field hold a PUBLIC KEY in place of the private key.
+   */
+  redacted?: boolean;
 }
 
 /** One parsed certificate. */
