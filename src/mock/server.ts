@@ -74,10 +74,15 @@ export async function startMock(options: MockOptions): Promise<MockServer> {
   const server = createServer((req, res) => {
     handle(req, res, options, authenticate).catch((error: unknown) => {
       debug('mock: handler failed: %s', error instanceof Error ? error.message : 'unknown');
-      if (!res.headersSent)
-        sendError(res, MOCK_ERRORS.internal, String(res.getHeader('X-Request-Id')));
+      const requestId = String(res.getHeader('X-Request-Id'));
+      if (!res.headersSent) sendError(res, MOCK_ERRORS.internal, requestId);
       else res.destroy();
     });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const head = ['HTTP/1.1 400 Bad Request', `X-Request-Id: ${newRequestId()}`];
+    socket.end(`${head.join('\r\n')}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
   });
 
   const host = options.host ?? '127.0.0.1';

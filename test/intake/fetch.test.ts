@@ -294,6 +294,17 @@ t.test('E_FETCH_TIMEOUT: a body that stalls', async (t) => {
   t.match(error.message, /127\.0\.0\.1:\d+/);
 });
 
+t.test('E_FETCH_TIMEOUT: a body that trickles in past the whole deadline', async (t) => {
+  const server = await mock(t, ({ res }) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const drip = setInterval(() => res.write(' '), 100);
+    res.on('close', () => clearInterval(drip));
+    return true;
+  });
+  const error = await failure(t, requestTo(server.url, { timeoutMs: 1500 }), 'E_FETCH_TIMEOUT');
+  t.match(error.message, /the reply from 127\.0\.0\.1:\d+ took over 4\.5 s in all/);
+});
+
 t.test('E_USAGE: endpoints, task ids and tokens that cannot be sent', async (t) => {
   const cases: [Partial<FetchRequest>, RegExp][] = [
     [{ endpoint: 'sms.example.com' }, /--endpoint is not a URL/],

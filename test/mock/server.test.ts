@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import t, { type Test } from 'tap';
 import { request } from 'undici';
 import { CertkeyError } from '../../src/errors.js';
@@ -112,6 +113,19 @@ for (const [name, make, status, code] of ERRORS) {
     t.notOk(reply.text.includes(TOKEN), 'the token is not echoed');
   });
 }
+
+t.test('a malformed request still gets a request id', async (t) => {
+  const server = await mock(t);
+  const { port } = new URL(server.url);
+  const reply = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP\r\n\r\n'));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  t.match(reply, /^HTTP\/1\.1 400 Bad Request\r\nX-Request-Id: [0-9a-f]{32}\r\n/);
+});
 
 t.test('401 distinguishes a missing token from a wrong one', async (t) => {
   const server = await mock(t);
