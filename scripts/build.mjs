@@ -1,15 +1,17 @@
 // Bundles src/cli.ts into dist/ with one chunk per lazily imported stage, so a command
 // loads only the modules it needs.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const dist = new URL('../dist', import.meta.url);
+const staging = new URL(`../.dist-${process.pid}`, import.meta.url);
+const stale = new URL(`../.dist-old-${process.pid}`, import.meta.url);
 
 await build({
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: staging.pathname,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -27,3 +29,13 @@ await build({
   },
   define: { CERTKEY_VERSION: JSON.stringify(pkg.version) },
 });
+
+// Swap the new build in with renames, so a CLI started during a rebuild never sees half
+// a dist/ folder.
+try {
+  renameSync(dist, stale);
+} catch {
+  // first build: nothing to move aside
+}
+renameSync(staging, dist);
+rmSync(stale, { recursive: true, force: true });
