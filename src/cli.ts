@@ -103,7 +103,8 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           describe: 'the token clients must send (else SMS_AUTH_TOKEN)',
         })
         .option('bundle', { type: 'string', describe: 'the bundle JSON file to serve' })
-        .option('task-id', { type: 'string', describe: 'serve only this task id (default: any)' }),
+        .option('task-id', { type: 'string', describe: 'serve only this task id (default: any)' })
+        .option('fault', { type: 'string', describe: 'misbehave: slow-headers, reset, 429...' }),
     (argv) =>
       dispatch(async () => (await import('./commands/mock.js')).mockCommand as Handler, argv),
   )

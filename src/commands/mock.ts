@@ -5,6 +5,7 @@
 import { CertkeyError, EXIT } from '../errors.js';
 import { toRawBundle } from '../intake/bundle.js';
 import { readBundleText } from '../intake/load.js';
+import { faultHook } from '../mock/faults.js';
 import { startMock } from '../mock/server.js';
 
 /** The mock's options, checked. */
@@ -14,11 +15,14 @@ interface MockCommandOptions {
   token: string;
   bundle: string;
   taskId?: string;
+  /** `--fault NAME[:ARGUMENT]`: misbehave in one way (see src/mock/faults.ts). */
+  fault?: string;
 }
 
 /** Runs the mock until SIGINT or SIGTERM, then closes it and returns 0. */
 export async function mockCommand(argv: Record<string, unknown>): Promise<number> {
   const options = readOptions(argv);
+  const fault = options.fault;
 
   const { text, json, origin } = await readBundleText(options.bundle);
   toRawBundle(json, origin);
@@ -29,6 +33,7 @@ export async function mockCommand(argv: Record<string, unknown>): Promise<number
     port: options.port,
     token: options.token,
     bundles: (taskId) => (only === undefined || taskId === only ? text : undefined),
+    ...(fault === undefined ? {} : { intercept: faultHook(fault, { body: text }) }),
   });
   process.stdout.write(`${server.url}\n`);
   if (!isLoopback(options.host)) {
@@ -70,7 +75,15 @@ function readOptions(argv: Record<string, unknown>): MockCommandOptions {
 
   const host = stringOption(argv['host']) ?? '127.0.0.1';
   const taskId = stringOption(argv['taskId'] ?? argv['task-id']);
-  return { host, port, token, bundle, ...(taskId !== undefined ? { taskId } : {}) };
+  const fault = stringOption(argv['fault']);
+  return {
+    host,
+    port,
+    token,
+    bundle,
+    ...(taskId !== undefined ? { taskId } : {}),
+    ...(fault !== undefined ? { fault } : {}),
+  };
 }
 
 /** A non-empty string option, else undefined. */
