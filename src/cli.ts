@@ -49,7 +49,24 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
     'fetch or read a certkey bundle, check it, prove mutual TLS, write reports',
     (y) =>
       y
-        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
+        .option('task-id', {
+          type: 'string',
+          array: true,
+          describe: 'SMS migration task id to fetch; repeat it for a wave',
+        })
+        .option('tasks-file', {
+          type: 'string',
+          describe: 'file of task ids, one a line (# comments), checked as one wave',
+        })
+        .option('concurrency', {
+          type: 'number',
+          describe: 'tasks checked at once (default: 4 per CPU core, 4 to 32)',
+        })
+        .option('timings', {
+          type: 'boolean',
+          default: false,
+          describe: 'print where the time went on stderr (one JSON line)',
+        })
         .option('endpoint', {
           type: 'string',
           describe: 'SMS endpoint, e.g. https://sms.ap-southeast-3.myhuaweicloud.com',
@@ -103,6 +120,10 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           describe: 'the token clients must send (else SMS_AUTH_TOKEN)',
         })
         .option('bundle', { type: 'string', describe: 'the bundle JSON file to serve' })
+        .option('bundles-dir', {
+          type: 'string',
+          describe: 'serve DIR/<task_id>.json for each task id (404 when missing)',
+        })
         .option('task-id', { type: 'string', describe: 'serve only this task id (default: any)' })
         .option('fault', { type: 'string', describe: 'misbehave: slow-headers, reset, 429...' }),
     (argv) =>

@@ -1,12 +1,14 @@
 /**
- * `certkey mock`: serve a bundle file as SMS would, on loopback, until stopped. The base
- * URL is the first line on stdout, ready for `--endpoint`.
+ * `certkey mock`: serve a bundle file, or a directory of them (one per task id), as SMS
+ * would, on loopback, until stopped. The base URL is the first line on stdout, ready for
+ * `--endpoint`.
  */
+import { stat } from 'node:fs/promises';
 import { CertkeyError, EXIT } from '../errors.js';
 import { toRawBundle } from '../intake/bundle.js';
 import { readBundleText } from '../intake/load.js';
 import { faultHook } from '../mock/faults.js';
-import { startMock } from '../mock/server.js';
+import { bundlesFromDir, startMock, type BundleSource } from '../mock/server.js';
 
 /** The mock's options, checked. */
 interface MockCommandOptions {
@@ -14,6 +16,8 @@ interface MockCommandOptions {
   port: number;
   token: string;
   bundle: string;
+  /** `--bundles-dir DIR`: serve DIR/<task_id>.json; `bundle` is then empty. */
+  bundlesDir?: string;
   taskId?: string;
   /** `--fault NAME[:ARGUMENT]`: misbehave in one way (see src/mock/faults.ts). */
   fault?: string;
@@ -24,15 +28,23 @@ export async function mockCommand(argv: Record<string, unknown>): Promise<number
   const options = readOptions(argv);
   const fault = options.fault;
 
-  const { text, json, origin } = await readBundleText(options.bundle);
-  toRawBundle(json, origin);
+  let text = '';
+  let bundles: BundleSource;
+  if (options.bundlesDir !== undefined) {
+    bundles = await servedDir(options.bundlesDir);
+  } else {
+    const read = await readBundleText(options.bundle);
+    toRawBundle(read.json, read.origin);
+    text = read.text;
+    const only = options.taskId;
+    bundles = (taskId) => (only === undefined || taskId === only ? text : undefined);
+  }
 
-  const only = options.taskId;
   const server = await startMock({
     host: options.host,
     port: options.port,
     token: options.token,
-    bundles: (taskId) => (only === undefined || taskId === only ? text : undefined),
+    bundles,
     ...(fault === undefined ? {} : { intercept: faultHook(fault, { body: text }) }),
   });
   process.stdout.write(`${server.url}\n`);
@@ -59,11 +71,22 @@ function readOptions(argv: Record<string, unknown>): MockCommandOptions {
     );
   }
 
-  const bundle = stringOption(argv['bundle']);
-  if (!bundle) {
+  const bundle = stringOption(argv['bundle']) ?? '';
+  const bundlesDir = stringOption(argv['bundlesDir'] ?? argv['bundles-dir']);
+  if (bundle && bundlesDir) {
+    throw new CertkeyError('E_USAGE', '--bundle and --bundles-dir both given', 'give one');
+  }
+  if (bundlesDir && argv['fault'] !== undefined) {
     throw new CertkeyError(
       'E_USAGE',
-      'the mock needs a bundle to serve: --bundle FILE',
+      '--fault works with --bundle only',
+      'serve one bundle with --bundle to inject a fault',
+    );
+  }
+  if (!bundle && !bundlesDir) {
+    throw new CertkeyError(
+      'E_USAGE',
+      'the mock needs a bundle to serve: --bundle FILE or --bundles-dir DIR',
       'pass a saved certkey reply, or make one with `certkey gen --out bundle.json`',
     );
   }
@@ -81,9 +104,26 @@ function readOptions(argv: Record<string, unknown>): MockCommandOptions {
     port,
     token,
     bundle,
+    ...(bundlesDir !== undefined ? { bundlesDir } : {}),
     ...(taskId !== undefined ? { taskId } : {}),
     ...(fault !== undefined ? { fault } : {}),
   };
+}
+
+/** The bundles of a directory; E_INPUT_READ when it is not a readable directory. */
+async function servedDir(dir: string): Promise<BundleSource> {
+  const kind = await stat(dir).then(
+    (info) => (info.isDirectory() ? 'directory' : 'not a directory'),
+    (error: NodeJS.ErrnoException) => error.code ?? 'unreadable',
+  );
+  if (kind !== 'directory') {
+    throw new CertkeyError(
+      'E_INPUT_READ',
+      `cannot serve the bundles directory ${dir} (${kind})`,
+      'pass a directory holding <task_id>.json files to --bundles-dir',
+    );
+  }
+  return bundlesFromDir(dir);
 }
 
 /** A non-empty string option, else undefined. */

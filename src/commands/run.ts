@@ -1,70 +1,94 @@
 /**
- * `certkey run`: read or fetch a bundle, run every suite, write the reports, and exit with
- * the verdict.
+ * `certkey run`: read or fetch one bundle, or a wave of tasks, run every suite, write one
+ * report set, and exit with the verdict.
+ *
+ * Exit codes, first match wins: 130 (SIGINT) or 143 (SIGTERM) when interrupted; 1 when any
+ * check failed; 3 when any task could not be fetched or checked and none failed a check;
+ * 0 otherwise. A failed check outranks a fetch error because it is a finding about a bundle,
+ * while a fetch error only says a bundle was not seen.
  */
-import { debuglog } from 'node:util';
-import { runChecks } from '../checks/run.js';
+import { performance } from 'node:perf_hooks';
 import { CertkeyError, EXIT, formatError } from '../errors.js';
+import type { PreflightRun } from '../report/types.js';
+import { isFailure } from '../report/types.js';
 import { VERSION } from '../version.js';
-import type { PreflightRun, TaskResult } from '../report/types.js';
-import { summarize } from '../report/types.js';
+import type { TaskSource } from '../wave/check-task.js';
+import { INTERRUPT_EXIT, removeTemporaryReports, watchInterrupts } from '../wave/interrupt.js';
+import { runWave } from '../wave/run-wave.js';
+import { readWaveOptions, type WaveOptions } from '../wave/options.js';
+import { readTaskList } from '../wave/task-list.js';
+import { printTimings } from '../wave/timings.js';
 import type { RunOptions } from './run-options.js';
 import { readRunOptions } from './run-options.js';
 
-const debug = debuglog('certkey');
-
-/** Reads or fetches the bundle, then checks it: a task's whole life. */
-async function checkTask(options: RunOptions): Promise<TaskResult> {
-  const { source } = options;
-
-  let raw;
-  let task: string;
-  if (source.kind === 'file') {
-    const { loadBundle } = await import('../intake/load.js');
-    raw = await loadBundle(source.path);
-    task = source.path === '-' ? 'stdin' : source.path;
-  } else {
-    const { fetchBundle } = await import('../intake/fetch.js');
-    task = source.taskId;
-    try {
-      const fetched = await fetchBundle({
-        endpoint: source.endpoint,
-        taskId: source.taskId,
-        ...('credentials' in source
-          ? { credentials: source.credentials }
-          : { token: source.token }),
-        timeoutMs: options.timeoutMs,
-        userAgent: `certkey/${VERSION}`,
-      });
-      raw = fetched.raw;
-    } catch (error) {
-      if (!(error instanceof CertkeyError) || error.exitCode !== EXIT.fetch) throw error;
-      const { code, message, remedy } = error;
-      return { task, origin: source.endpoint, checks: [], error: { code, message, remedy } };
-    }
+/** Runs `certkey run` and returns the process exit code. */
+export async function runCommand(argv: Record<string, unknown>): Promise<number> {
+  const wave = readWaveOptions(argv);
+  const tasks = await readTaskList(argv);
+  if (tasks.ids.length > 0 && argv.bundle !== undefined) {
+    throw new CertkeyError(
+      'E_USAGE',
+      `--bundle and ${argv['tasks-file'] === undefined ? '--task-id' : '--tasks-file'} both given`,
+      'give one of them',
+    );
   }
 
-  debug('checking %s', raw.origin);
-  const { checks } = await runChecks(raw, options.check);
-  return { task, origin: raw.origin, checks, ...(raw.notes ? { notes: raw.notes } : {}) };
+  const first = tasks.ids[0];
+  const options = await readRunOptions({ ...argv, 'task-id': first });
+  for (const id of tasks.repeated) {
+    process.stderr.write(`certkey: task ${id} is given more than once: checked once\n`);
+  }
+  return runPreflight(options, { ...wave, taskIds: tasks.ids });
 }
 
 /** The environment the verdicts were reached in. */
 async function environment(): Promise<PreflightRun['environment']> {
   const { tlsEnvironment } = await import('../handshake/environment.js');
-  return { node: process.versions.node, ...tlsEnvironment() };
+  const { openssl, securityLevel } = await tlsEnvironment();
+  return {
+    node: process.versions.node,
+    openssl,
+    ...(securityLevel === null ? {} : { securityLevel }),
+  };
 }
 
-/** Runs `certkey run` and returns the process exit code. */
-export async function runCommand(argv: Record<string, unknown>): Promise<number> {
-  return runPreflight(await readRunOptions(argv));
+/** The sources of the run: the bundle file, or one fetch per task id. */
+function sourcesOf(options: RunOptions, taskIds: readonly string[]): TaskSource[] {
+  const { source } = options;
+  if (source.kind === 'file') return [source];
+
+  const ids = taskIds.length > 0 ? taskIds : [source.taskId];
+  return ids.map((taskId) => ({ ...source, taskId, timeoutMs: options.timeoutMs }));
 }
 
-/** Runs one preflight with validated options and returns the process exit code. */
-export async function runPreflight(options: RunOptions): Promise<number> {
+/**
+ * Runs one preflight (one bundle, or a wave of task ids) with validated options and returns
+ * the process exit code. On SIGINT or SIGTERM the reports hold the tasks that ended and say
+ * the run is incomplete, every local listener is closed, and the process exits 130 or 143.
+ */
+export async function runPreflight(
+  options: RunOptions,
+  wave: Partial<WaveOptions> & { taskIds?: readonly string[] } = {},
+): Promise<number> {
   const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const sources = sourcesOf(options, wave.taskIds ?? []);
+  const watch = watchInterrupts();
 
-  const task = await checkTask(options);
+  let outcome;
+  try {
+    outcome = await runWave(sources, options.check, {
+      concurrency: wave.concurrency ?? readWaveOptions({}).concurrency,
+      signal: watch.signal,
+      strict: options.strict,
+    });
+  } catch (error) {
+    watch.dispose();
+    throw error;
+  }
+  const interrupted = watch.received();
+  if (interrupted) await closeListeners();
+
   const run: PreflightRun = {
     tool: { name: 'certkey', version: VERSION },
     startedAt,
@@ -75,10 +99,22 @@ export async function runPreflight(options: RunOptions): Promise<number> {
       strict: options.strict,
     },
     environment: await environment(),
-    tasks: [task],
-    complete: true,
+    tasks: outcome.results,
+    complete: outcome.complete && !interrupted,
   };
 
+  const reportStarted = performance.now();
+  await report(run, options);
+  if (wave.timings) printTimings(outcome.results, performance.now() - reportStarted, started);
+
+  watch.dispose();
+  const signal = watch.received();
+  if (signal) return stop(signal, run, sources.length, options.out);
+  return exitCode(run);
+}
+
+/** Writes the reports and prints the summary or the JSON on stdout. */
+async function report(run: PreflightRun, options: RunOptions): Promise<void> {
   const { writeReports } = await import('../report/write.js');
   const json = await writeReports(run, options.out);
   if (options.json) {
@@ -88,11 +124,46 @@ export async function runPreflight(options: RunOptions): Promise<number> {
     process.stdout.write(renderSummary(run, options.out));
   }
 
-  if (task.error) {
-    process.stderr.write(
-      formatError(new CertkeyError(task.error.code, task.error.message, task.error.remedy)),
-    );
-    return EXIT.fetch;
+  for (const task of run.tasks) {
+    if (!task.error) continue;
+    const error = new CertkeyError(task.error.code, task.error.message, task.error.remedy);
+    const label = run.tasks.length > 1 ? `${task.task}: ` : '';
+    process.stderr.write(formatError(error).replace('certkey: ', `certkey: ${label}`));
   }
-  return summarize(run).verdict === 'pass' ? EXIT.ok : EXIT.checkFailed;
+}
+
+/** The exit code of a finished run; see the top of this file for the precedence. */
+export function exitCode(run: PreflightRun): number {
+  const strict = run.options.strict;
+  const failed = run.tasks.some((task) => task.checks.some((c) => isFailure(c.status, strict)));
+  if (failed) return EXIT.checkFailed;
+  if (run.tasks.some((task) => task.error)) return EXIT.fetch;
+  return EXIT.ok;
+}
+
+/** Closes the mtls suite's listeners, when that suite was loaded at all. */
+async function closeListeners(): Promise<void> {
+  const { closeOpenListeners } = await import('../handshake/server.js');
+  await closeOpenListeners();
+}
+
+/**
+ * Ends an interrupted run: removes half-written report files, says what was kept, and makes
+ * sure the process exits even while a fetch or handshake of a dropped task is pending.
+ */
+async function stop(
+  signal: 'SIGINT' | 'SIGTERM',
+  run: PreflightRun,
+  total: number,
+  out: string,
+): Promise<number> {
+  await removeTemporaryReports(out);
+  process.stderr.write(
+    `certkey: interrupted by ${signal}: ${run.tasks.length} of ${total} tasks checked; ` +
+      'the reports are marked incomplete\n',
+  );
+
+  const code = INTERRUPT_EXIT[signal];
+  setTimeout(() => process.exit(code), 0).unref();
+  return code;
 }

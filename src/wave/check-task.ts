@@ -1,0 +1,110 @@
+/**
+ * One task's whole life: read or fetch its bundle, run the suites, and time each stage, so a
+ * report shows where a wave's time went.
+ */
+import { performance } from 'node:perf_hooks';
+import { debuglog } from 'node:util';
+import { parseBundle } from '../../suites/parse.js';
+import { runSuites } from '../checks/run.js';
+import { EXIT, toCertkeyError } from '../errors.js';
+import { SUITE_NAMES, type Check, type CheckOptions, type RawBundle } from '../model.js';
+import type { TaskResult } from '../report/types.js';
+import { VERSION } from '../version.js';
+import type { ApiAuth } from '../commands/run-options.js';
+
+const debug = debuglog('certkey');
+
+/** Milliseconds spent in each stage of one task. */
+export interface TaskTimings {
+  /** Reading the file, or the fetch: request, reply and JSON. */
+  intakeMs: number;
+  /** Parsing and the static suites (pair, chain, expiry, usage, strength). */
+  checksMs: number;
+  /** The mtls suite: the loopback listeners and every handshake. */
+  handshakeMs: number;
+}
+
+/** A task's outcome with its timings, which the JSON report carries per task. */
+export interface TimedTaskResult extends TaskResult {
+  timings: TaskTimings;
+}
+
+/** Where one task's bundle comes from. */
+export type TaskSource =
+  | { kind: 'file'; path: string }
+  | ({ kind: 'api'; endpoint: string; taskId: string; timeoutMs: number } & ApiAuth);
+
+const STATIC = SUITE_NAMES.filter((name) => name !== 'parse' && name !== 'mtls');
+
+/**
+ * Checks one task. A bundle that could not be fetched, and any other failure but a usage
+ * error, becomes the task's `error` so a wave goes on with the other tasks; usage errors
+ * (a bad endpoint, an unreadable bundle file) are thrown, as they concern the whole run.
+ */
+export async function checkTask(source: TaskSource, check: CheckOptions): Promise<TimedTaskResult> {
+  const timings: TaskTimings = { intakeMs: 0, checksMs: 0, handshakeMs: 0 };
+  const task = source.kind === 'api' ? source.taskId : source.path === '-' ? 'stdin' : source.path;
+  const origin = source.kind === 'api' ? source.endpoint : task;
+
+  let started = performance.now();
+  let raw: RawBundle;
+  try {
+    raw = await readSource(source);
+  } catch (error) {
+    const failure = toCertkeyError(error);
+    if (failure.exitCode === EXIT.usage) throw failure;
+    timings.intakeMs = elapsed(started);
+    const { code, message, remedy } = failure;
+    return { task, origin, checks: [], error: { code, message, remedy }, timings };
+  }
+  timings.intakeMs = elapsed(started);
+
+  debug('checking %s', raw.origin);
+  const notes = raw.notes ? { notes: raw.notes } : {};
+  const checks: Check[] = [];
+  try {
+    started = performance.now();
+    const parsed = parseBundle(raw);
+    checks.push(...parsed.checks);
+    checks.push(...(await runSuites(parsed.bundle, check, STATIC, checks)));
+    timings.checksMs = elapsed(started);
+
+    started = performance.now();
+    checks.push(...(await runSuites(parsed.bundle, check, ['mtls'], checks)));
+    timings.handshakeMs = elapsed(started);
+  } catch (error) {
+    // A crash in one task's checks is a bug; the wave reports it and goes on.
+    const { code, message, remedy } = toCertkeyError(error);
+    return {
+      task,
+      origin: raw.origin,
+      checks,
+      error: { code, message, remedy },
+      ...notes,
+      timings,
+    };
+  }
+  return { task, origin: raw.origin, checks, ...notes, timings };
+}
+
+/** The raw bundle, from the file or the API. */
+async function readSource(source: TaskSource): Promise<RawBundle> {
+  if (source.kind === 'file') {
+    const { loadBundle } = await import('../intake/load.js');
+    return loadBundle(source.path);
+  }
+
+  const { fetchBundle } = await import('../intake/fetch.js');
+  const fetched = await fetchBundle({
+    endpoint: source.endpoint,
+    taskId: source.taskId,
+    ...('credentials' in source ? { credentials: source.credentials } : { token: source.token }),
+    timeoutMs: source.timeoutMs,
+    userAgent: `certkey/${VERSION}`,
+  });
+  return fetched.raw;
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

@@ -1,0 +1,67 @@
+/**
+ * A wave: many tasks checked a few at a time, each ending as a result or an error row,
+ * stopped early by an interrupt with the results so far kept.
+ */
+import type { CheckOptions } from '../model.js';
+import { isFailure } from '../report/types.js';
+import { checkTask, type TaskSource, type TimedTaskResult } from './check-task.js';
+import { runPool } from './pool.js';
+import { createProgress } from './progress.js';
+
+/** How to run a wave. */
+export interface WaveSettings {
+  /** Tasks checked at once. */
+  concurrency: number;
+  /** Aborts the wave: no task starts after it, and those in flight are not waited for. */
+  signal: AbortSignal;
+  /** Warnings count as failures (for the progress line). */
+  strict: boolean;
+}
+
+/** The results of the tasks that ended, in the order the tasks were given. */
+export interface WaveOutcome {
+  results: TimedTaskResult[];
+  /** False when the wave was stopped before every task ended. */
+  complete: boolean;
+}
+
+/** Checks every task of the wave. Usage errors (bad endpoint, unreadable file) are thrown. */
+export async function runWave(
+  sources: readonly TaskSource[],
+  check: CheckOptions,
+  settings: WaveSettings,
+): Promise<WaveOutcome> {
+  const ended: Array<TimedTaskResult | undefined> = new Array(sources.length);
+  const progress = createProgress(sources.length);
+  let thrown: unknown;
+
+  try {
+    await runPool(
+      sources,
+      settings.concurrency,
+      async (source, index) => {
+        if (thrown !== undefined) return;
+        try {
+          const result = await checkTask(source, check);
+          if (settings.signal.aborted) return;
+          ended[index] = result;
+          progress.tick(outcomeOf(result, settings.strict));
+        } catch (error) {
+          thrown ??= error;
+        }
+      },
+      settings.signal,
+    );
+  } finally {
+    progress.done();
+  }
+  if (thrown !== undefined && !settings.signal.aborted) throw thrown;
+
+  const results = ended.filter((result) => result !== undefined);
+  return { results, complete: results.length === sources.length };
+}
+
+function outcomeOf(result: TimedTaskResult, strict: boolean): 'pass' | 'failed' | 'error' {
+  if (result.error) return 'error';
+  return result.checks.some((c) => isFailure(c.status, strict)) ? 'failed' : 'pass';
+}
