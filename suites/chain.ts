@@ -1,174 +1,56 @@
 /**
  * The chain suite: each leaf chains to the CA field (issuer name, key identifiers, and the
  * signature verified with the issuer's key), and the CA field is a sound chain on its own:
- * CAs only, allowed to sign, in date, path lengths held, a self-signed root at the top,
- * in order, nothing extra.
+ * a self-signed root at the top, each certificate issued by the one above, CAs only,
+ * allowed to sign, in date, extensions OpenSSL accepts, path lengths held, in order,
+ * nothing extra. Chains are judged as OpenSSL builds them.
  */
-import { checkAnchor, checkCaSignatures, checkPathLength } from '../src/checks/ca-chain.js';
+import { checkAnchor, checkCaIssuers, checkPathLength } from '../src/checks/ca-chain.js';
 import { checkNoExtra, checkOrder } from '../src/checks/ca-order.js';
-import { checkCaInDate, checkIsCa, checkKeyCertSign } from '../src/checks/ca-profile.js';
+import {
+  checkCaExtensions,
+  checkCaInDate,
+  checkIsCa,
+  checkKeyCertSign,
+} from '../src/checks/ca-profile.js';
 import { checker, leafFields, notParsed } from '../src/checks/common.js';
-import { keyIds, namedIssuers, pathFrom, sameName, verifiedBy } from '../src/checks/issuers.js';
-import type { Check, LeafField, ParsedBundle, ParsedCert, Suite } from '../src/model.js';
-import { signatureAlgorithmOf } from '../src/parse/algorithms.js';
-import { issuerOf, nameOf } from '../src/parse/describe.js';
-import { certFingerprint } from '../src/parse/fingerprint.js';
+import { checkLeafChain } from '../src/checks/leaf-chain.js';
+import type { Check, ParsedBundle, Suite } from '../src/model.js';
 
 const check = checker('chain');
-const LEAF_CHECKS = ['issuer', 'key-id', 'signature', 'distinct', 'path'] as const;
-const CA_CHECKS = [
+
+/** The names of the CA field's chain checks, in report order. */
+export const CA_CHECKS = [
   'anchor',
-  'signatures',
+  'issuers',
   'is-ca',
   'key-cert-sign',
   'in-date',
+  'extensions',
   'path-length',
   'order',
   'extra',
-];
-
-const REFETCH = 'fetch the bundle again: the leaves and ca must come from the same certkey reply';
-
-/** The leaf's issuer is named in the CA field. */
-function checkIssuer(field: LeafField, leaf: ParsedCert, ca: ParsedCert[]): Check {
-  if (leaf.x509.issuer === '') {
-    return check.fail(
-      field,
-      'issuer',
-      `${field} has an empty issuer name, which no CA can match`,
-      REFETCH,
-    );
-  }
-  if (namedIssuers(leaf, ca).length > 0) {
-    return check.pass(field, 'issuer', `${field} is issued by ${issuerOf(leaf)}, which ca holds`);
-  }
-  const held = ca.map((cert) => nameOf(cert)).join(', ');
-  return check.fail(
-    field,
-    'issuer',
-    `${field} is issued by ${issuerOf(leaf)} but ca holds only ${held}: its issuer is missing`,
-    `put the CA that issued ${field} in ca, or ${REFETCH}`,
-  );
-}
-
-/** The leaf's authority key identifier matches its issuer's subject key identifier. */
-function checkKeyId(field: LeafField, leaf: ParsedCert, issuers: ParsedCert[]): Check {
-  const { aki } = keyIds(leaf);
-  if (issuers.length === 0)
-    return check.skip(field, 'key-id', 'skipped: ca holds no issuer of this name');
-  if (aki === null) {
-    return check.warn(
-      field,
-      'key-id',
-      `${field} has no authority key identifier (RFC 5280 4.2.1.1 requires one); OpenSSL ` +
-        'accepts that, strict verifiers (-x509_strict) do not',
-      'reissue the leaf with authorityKeyIdentifier=keyid',
-    );
-  }
-
-  const skis = issuers.map((issuer) => keyIds(issuer).ski);
-  if (skis.includes(aki) || skis.every((ski) => ski === null)) {
-    return check.pass(field, 'key-id', `${field} names its issuer's key ${aki}`);
-  }
-  return check.fail(
-    field,
-    'key-id',
-    `${field} names its issuer's key as ${aki} but ${issuerOf(leaf)} in ca has key identifier ` +
-      `${skis.filter((ski) => ski !== null).join(', ')}: OpenSSL will not take it as the issuer`,
-    REFETCH,
-  );
-}
-
-/** The leaf's signature verifies with the key of a CA of that name. */
-function checkSignature(field: LeafField, leaf: ParsedCert, issuers: ParsedCert[]): Check {
-  if (issuers.length === 0)
-    return check.skip(field, 'signature', 'skipped: ca holds no issuer of this name');
-
-  const verdicts = issuers.map((issuer) => ({ issuer, verdict: verifiedBy(leaf, issuer) }));
-  const valid = verdicts.find(({ verdict }) => verdict === 'valid');
-  if (valid) {
-    const message = `the signature of ${field} verifies with the key of ${nameOf(valid.issuer)} (${certFingerprint(valid.issuer)})`;
-    return check.pass(field, 'signature', message);
-  }
-  if (verdicts.some(({ verdict }) => verdict === 'unknown')) {
-    const algorithm = signatureAlgorithmOf(leaf).name;
-    return check.skip(
-      field,
-      'signature',
-      `skipped: certkey cannot verify ${algorithm} signatures (a limit of certkey, not a defect of the bundle)`,
-    );
-  }
-  const keys = issuers.map((issuer) => `${nameOf(issuer)} (${certFingerprint(issuer)})`).join(', ');
-  return check.fail(
-    field,
-    'signature',
-    `the signature of ${field} does not verify with the key of ${keys}: it was signed by a ` +
-      'different CA with the same name',
-    REFETCH,
-  );
-}
-
-/** The leaf does not carry a CA's subject. */
-function checkDistinct(field: LeafField, leaf: ParsedCert, ca: ParsedCert[]): Check {
-  const twin = ca.find((cert) => sameName(cert.x509.subjectName, leaf.x509.subjectName));
-  if (!twin) return check.pass(field, 'distinct', `${field}'s subject ${nameOf(leaf)} is its own`);
-  return check.fail(
-    field,
-    'distinct',
-    `${field} has the same subject as a CA certificate in ca (${nameOf(leaf)}): a peer may take ` +
-      'it for its own issuer, and name-based chain building goes wrong',
-    `reissue ${field} with a subject of its own, different from the CA's`,
-  );
-}
-
-/** The leaf leads up to a self-signed root of the CA field. */
-function checkPath(field: LeafField, leaf: ParsedCert, ca: ParsedCert[]): Check {
-  const { path, end } = pathFrom(leaf, ca);
-  const route = [field, ...path.map((cert) => nameOf(cert))].join(' -> ');
-  if (end.kind === 'anchor') return check.pass(field, 'path', `${route} (trust anchor)`);
-
-  const last = end.last === leaf ? field : nameOf(end.last);
-  const why =
-    end.kind === 'no-issuer'
-      ? `${last} is issued by ${issuerOf(end.last)}, which ca does not hold`
-      : end.kind === 'bad-signature'
-        ? `the signature of ${last} does not verify with the key of ${nameOf(end.named)}`
-        : `the chain loops back at ${last}`;
-  return check.fail(field, 'path', `${route} reaches no self-signed root: ${why}`, REFETCH);
-}
-
-/** All chain checks of one leaf. */
-export function checkLeafChain(bundle: ParsedBundle, field: LeafField): Check[] {
-  const leaf = bundle.leaves[field];
-  const missing = !leaf ? field : bundle.ca.length === 0 ? 'ca' : null;
-  if (!leaf || missing)
-    return LEAF_CHECKS.map((name) => check.skip(field, name, notParsed(missing ?? field)));
-
-  const issuers = namedIssuers(leaf, bundle.ca);
-  return [
-    checkIssuer(field, leaf, bundle.ca),
-    checkKeyId(field, leaf, issuers),
-    checkSignature(field, leaf, issuers),
-    checkDistinct(field, leaf, bundle.ca),
-    checkPath(field, leaf, bundle.ca),
-  ];
-}
+] as const;
 
 /** All checks of the CA field as a chain. */
 export function checkCaChain(bundle: ParsedBundle, at: Date): Check[] {
-  if (bundle.ca.length === 0)
+  if (bundle.ca.length === 0) {
     return CA_CHECKS.map((name) => check.skip('ca', name, notParsed('ca')));
+  }
   return [
     checkAnchor(bundle),
-    checkCaSignatures(bundle),
+    checkCaIssuers(bundle),
     checkIsCa(bundle),
     checkKeyCertSign(bundle),
     checkCaInDate(bundle, at),
+    checkCaExtensions(bundle),
     checkPathLength(bundle),
     checkOrder(bundle),
     checkNoExtra(bundle),
   ];
 }
+
+export { checkLeafChain };
 
 /** The chain suite. */
 export const chainSuite: Suite = {

@@ -6,11 +6,12 @@ import {
   KEY_OF,
   LEAF_FIELDS,
   type Check,
+  type KeyField,
   type LeafField,
   type ParsedBundle,
   type RawBundle,
 } from '../src/model.js';
-import { parseCertField, parseKeyField } from '../src/parse/fields.js';
+import { parseCertField, parseKeyField, type KeyFieldResult } from '../src/parse/fields.js';
 
 /** Parses every field of a raw bundle; `scope` limits the leaves (and their keys) read. */
 export function parseBundle(
@@ -34,10 +35,31 @@ export function parseBundle(
 
   for (const leaf of scope) {
     const field = KEY_OF[leaf];
-    const result = parseKeyField(raw, field, leaf);
+    const result = redactedOnly(raw, field, leaf, parseKeyField(raw, field, leaf));
     checks.push(result.check);
     if (result.key) bundle.keys[field] = result.key;
     if (result.publicKey) bundle.publicKeys[field] = result.publicKey;
   }
   return { bundle, checks };
+}
+
+/**
+ * A public key stands in for a private key only in a file marked by `certkey export
+ * --redacted`; anywhere else it is a mistake, and the key field fails.
+ */
+function redactedOnly(
+  raw: RawBundle,
+  field: KeyField,
+  leaf: LeafField,
+  result: KeyFieldResult,
+): KeyFieldResult {
+  if (!result.publicKey || raw.redacted === true) return result;
+
+  const message =
+    `${field} holds a public key where the private key of ${leaf} belongs, and the file is ` +
+    'not a redacted export (it has no certkey_redacted marker)';
+  const remedy =
+    `put the private key of ${leaf} in ${field}; a bundle with public keys only is made by ` +
+    'certkey export --redacted';
+  return { check: { ...result.check, status: 'fail', message, remedy } };
 }

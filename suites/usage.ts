@@ -4,10 +4,11 @@
  * leaf in every handshake (RFC 5280 4.2.1.12 extendedKeyUsage, 4.2.1.3 keyUsage).
  */
 import { checker, leafFields, notParsed } from '../src/checks/common.js';
-import { keyUsageNames } from '../src/checks/ca-profile.js';
+import { keyUsageNames } from '../src/checks/key-usage.js';
 import { ROLE_OF, type Check, type LeafField, type ParsedCert, type Suite } from '../src/model.js';
 import { publicKeyOf } from '../src/parse/describe.js';
 import { x509 } from '../src/parse/x509.js';
+import { extensionOf } from '../src/parse/extensions.js';
 
 const check = checker('usage');
 const ANY_EKU = '2.5.29.37.0';
@@ -30,7 +31,7 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
 /** The leaf's extendedKeyUsage allows its role's purpose. */
 export function checkEku(field: LeafField, cert: ParsedCert): Check {
   const purpose = PURPOSE[ROLE_OF[field]];
-  const extension = cert.x509.getExtension(x509.ExtendedKeyUsageExtension);
+  const extension = extensionOf(cert, x509.ExtendedKeyUsageExtension);
   if (!extension) {
     return check.pass(
       field,
@@ -91,7 +92,7 @@ export function checkKeyUsage(field: LeafField, cert: ParsedCert): Check {
 
 /** The leaf is not a CA. */
 export function checkNotCa(field: LeafField, cert: ParsedCert): Check {
-  const constraints = cert.x509.getExtension(x509.BasicConstraintsExtension);
+  const constraints = extensionOf(cert, x509.BasicConstraintsExtension);
   if (!constraints?.ca) {
     return check.pass(field, 'not-ca', `${field} is an end-entity certificate (not a CA)`);
   }

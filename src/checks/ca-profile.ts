@@ -7,27 +7,13 @@ import type { Check, ParsedBundle, ParsedCert } from '../model.js';
 import { isoDate, nameOf } from '../parse/describe.js';
 import { x509 } from '../parse/x509.js';
 import { checker, whichCert } from './common.js';
+import { keyUsageNames } from './key-usage.js';
+import { judgedCas } from './ca-chain.js';
+import { isSelfSigned } from './issuers.js';
+import { caKeyIdGaps, extensionDoubts, extensionFaults } from './extensions.js';
+import { extensionOf } from '../parse/extensions.js';
 
 const check = checker('chain');
-
-const USAGE_NAMES: readonly [x509.KeyUsageFlags, string][] = [
-  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
-  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
-  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
-  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
-  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
-  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
-  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
-  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
-  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
-];
-
-/** The keyUsage bits a certificate asserts by name, or null without the extension. */
-export function keyUsageNames(cert: ParsedCert): string[] | null {
-  const extension = cert.x509.getExtension(x509.KeyUsagesExtension);
-  if (!extension) return null;
-  return USAGE_NAMES.filter(([bit]) => (extension.usages & bit) !== 0).map(([, name]) => name);
-}
 
 /** A certificate named for a message: `ca certificate 2 of 3 'CN=X'`. */
 function label(cert: ParsedCert, bundle: ParsedBundle): string {
@@ -38,11 +24,15 @@ function label(cert: ParsedCert, bundle: ParsedBundle): string {
 export function checkIsCa(bundle: ParsedBundle): Check {
   const faults: string[] = [];
   const strict: string[] = [];
-  for (const cert of bundle.ca) {
-    const constraints = cert.x509.getExtension(x509.BasicConstraintsExtension);
-    if (!constraints) faults.push(`${label(cert, bundle)} has no basicConstraints extension`);
+  for (const cert of judgedCas(bundle)) {
+    const constraints = extensionOf(cert, x509.BasicConstraintsExtension);
+    const missing = `${label(cert, bundle)} has no basicConstraints extension`;
+    // OpenSSL trusts a self-signed root without basicConstraints; strict verifiers do not.
+    if (!constraints) (isSelfSigned(cert) ? strict : faults).push(missing);
     else if (!constraints.ca) faults.push(`${label(cert, bundle)} has basicConstraints cA=FALSE`);
-    else if (!constraints.critical) strict.push(label(cert, bundle));
+    else if (!constraints.critical) {
+      strict.push(`${label(cert, bundle)} has basicConstraints cA=TRUE not marked critical`);
+    }
     if (cert.x509.subject === '') faults.push(`${whichCert(cert, bundle)} has an empty subject`);
   }
 
@@ -58,9 +48,9 @@ export function checkIsCa(bundle: ParsedBundle): Check {
     return check.warn(
       'ca',
       'is-ca',
-      `${strict.join(', ')}: basicConstraints cA=TRUE is not marked critical, as RFC 5280 ` +
-        '4.2.1.9 requires; OpenSSL accepts it, strict verifiers (-x509_strict) do not',
-      'reissue the CA certificate with basicConstraints marked critical',
+      `${strict.join('; ')}, where RFC 5280 4.2.1.9 wants it critical, CA:TRUE; OpenSSL ` +
+        'accepts that, strict verifiers (-x509_strict) do not',
+      'reissue the CA certificate with basicConstraints critical, CA:TRUE',
     );
   }
   return check.pass('ca', 'is-ca', `every certificate in ca is a CA (basicConstraints cA=TRUE)`);
@@ -69,7 +59,7 @@ export function checkIsCa(bundle: ParsedBundle): Check {
 /** Every CA certificate with a keyUsage extension asserts keyCertSign. */
 export function checkKeyCertSign(bundle: ParsedBundle): Check {
   const faults: string[] = [];
-  for (const cert of bundle.ca) {
+  for (const cert of judgedCas(bundle)) {
     const usages = keyUsageNames(cert);
     if (usages === null || usages.includes('keyCertSign')) continue;
     const has = usages.length === 0 ? 'no bits at all' : usages.join(', ');
@@ -90,7 +80,7 @@ export function checkKeyCertSign(bundle: ParsedBundle): Check {
 /** Every CA certificate is valid at the judging moment. */
 export function checkCaInDate(bundle: ParsedBundle, at: Date): Check {
   const faults: string[] = [];
-  for (const cert of bundle.ca) {
+  for (const cert of judgedCas(bundle)) {
     const { notBefore, notAfter } = cert.x509;
     if (notBefore.getTime() > at.getTime()) {
       faults.push(`${label(cert, bundle)} is not valid until ${isoDate(notBefore)}`);
@@ -108,4 +98,36 @@ export function checkCaInDate(bundle: ParsedBundle, at: Date): Check {
     );
   }
   return check.pass('ca', 'in-date', `every certificate in ca is valid at ${isoDate(at)}`);
+}
+
+/** No CA certificate has extensions OpenSSL refuses; key identifiers as RFC 5280 wants. */
+export function checkCaExtensions(bundle: ParsedBundle): Check {
+  const judged = judgedCas(bundle);
+  const faults = judged.flatMap((cert) =>
+    extensionFaults(cert).map((fault) => `${label(cert, bundle)}: ${fault}`),
+  );
+  if (faults.length > 0) {
+    return check.fail(
+      'ca',
+      'extensions',
+      `${faults.join('; ')}: OpenSSL refuses the certificate`,
+      'reissue the CA certificate without the offending extension',
+    );
+  }
+
+  const gaps = judged.flatMap((cert) => [
+    ...caKeyIdGaps(cert).map((gap) => `${label(cert, bundle)} has ${gap}`),
+    ...extensionDoubts(cert).map((doubt) => `${label(cert, bundle)}: ${doubt}`),
+  ]);
+  if (gaps.length > 0) {
+    return check.warn(
+      'ca',
+      'extensions',
+      `${gaps.join('; ')} (RFC 5280 4.2); OpenSSL accepts that, strict verifiers ` +
+        '(-x509_strict) do not',
+      'reissue the CA certificate with well-formed subjectKeyIdentifier and ' +
+        'authorityKeyIdentifier extensions',
+    );
+  }
+  return check.pass('ca', 'extensions', 'every certificate in ca has extensions OpenSSL accepts');
 }

@@ -1,12 +1,16 @@
 /**
- * Who issued whom among parsed certificates: name matching (RFC 5280 7.1), key identifiers
- * (4.2.1.1, 4.2.1.2) and, deciding, the signature verified with the issuer's key by
- * node:crypto. Two CAs with the same name are told apart by the signature alone.
+ * Who issued whom among parsed certificates, judged as OpenSSL builds chains: the names
+ * (RFC 5280 7.1), OpenSSL's own issuer test (X509_check_issued: key identifiers, keyUsage,
+ * well-formed extensions) and, deciding, the signature verified with the issuer's key. Two
+ * CAs with the same name and key identifier are told apart by the signature alone.
  */
 import type { ParsedCert } from '../model.js';
 import { signatureAlgorithmOf } from '../parse/algorithms.js';
-import { publicKeyOf } from '../parse/describe.js';
+import { nameOf, publicKeyOf } from '../parse/describe.js';
+import { certFingerprint } from '../parse/fingerprint.js';
 import { x509 } from '../parse/x509.js';
+import { keyUsageNames } from './key-usage.js';
+import { extensionOf } from '../parse/extensions.js';
 
 /** A signature's verdict: `unknown` when certkey cannot judge it (a limit, not a defect). */
 export type Verdict = 'valid' | 'invalid' | 'unknown';
@@ -53,9 +57,59 @@ function verify(child: ParsedCert, issuer: ParsedCert): Verdict {
   }
 }
 
-/** True for a self-issued certificate whose signature verifies with its own key. */
+/** The key identifiers of a certificate: its own (SKI) and its issuer's (AKI keyIdentifier). */
+export function keyIds(cert: ParsedCert): { ski: string | null; aki: string | null } {
+  const ski = extensionOf(cert, x509.SubjectKeyIdentifierExtension);
+  const aki = extensionOf(cert, x509.AuthorityKeyIdentifierExtension);
+  return { ski: ski?.keyId.toLowerCase() ?? null, aki: aki?.keyId?.toLowerCase() ?? null };
+}
+
+/** Why the authority key identifier of `child` does not point at `issuer`, or null. */
+export function keyIdFault(child: ParsedCert, issuer: ParsedCert): string | null {
+  const { aki } = keyIds(child);
+  const { ski } = keyIds(issuer);
+  if (aki && ski && aki !== ski) {
+    return `its authority key identifier ${aki} is not the key identifier ${ski} of ${nameOf(issuer)}`;
+  }
+  const extension = extensionOf(child, x509.AuthorityKeyIdentifierExtension);
+  if (extension?.certId && !issuedPerOpenSsl(child, issuer)) {
+    return (
+      'its authority key identifier also names the issuing certificate by issuer name and ' +
+      `serial number, and ${nameOf(issuer)} is not that certificate`
+    );
+  }
+  return null;
+}
+
+/** OpenSSL's own test of a candidate issuer (X509_check_issued), without the signature. */
+function issuedPerOpenSsl(child: ParsedCert, issuer: ParsedCert): boolean {
+  try {
+    return child.node.checkIssued(issuer.node);
+  } catch {
+    return false;
+  }
+}
+
+/** Why OpenSSL would not take `issuer` as the issuer of `child`, or null when it would. */
+export function refusal(child: ParsedCert, issuer: ParsedCert): string | null {
+  const verdict = verifiedBy(child, issuer);
+  if (verdict === 'invalid') {
+    return `its signature does not verify with the key of ${nameOf(issuer)} (${certFingerprint(issuer)})`;
+  }
+  if (issuedPerOpenSsl(child, issuer)) return null;
+
+  const keyId = keyIdFault(child, issuer);
+  if (keyId) return keyId;
+  const usages = keyUsageNames(issuer);
+  if (usages && !usages.includes('keyCertSign')) {
+    return `the keyUsage of ${nameOf(issuer)} lacks keyCertSign`;
+  }
+  return `OpenSSL does not accept ${nameOf(issuer)} as its issuer (its extensions are malformed)`;
+}
+
+/** True for a self-issued certificate that OpenSSL takes as signed by itself. */
 export function isSelfSigned(cert: ParsedCert): boolean {
-  return isSelfIssued(cert) && verifiedBy(cert, cert) !== 'invalid';
+  return isSelfIssued(cert) && refusal(cert, cert) === null;
 }
 
 /** The certificates in `pool` whose subject is `cert`'s issuer, itself excluded. */
@@ -65,34 +119,24 @@ export function namedIssuers(cert: ParsedCert, pool: readonly ParsedCert[]): Par
   );
 }
 
-/** The key identifiers of a certificate: its own (SKI) and its issuer's (AKI keyIdentifier). */
-export function keyIds(cert: ParsedCert): { ski: string | null; aki: string | null } {
-  const ski = cert.x509.getExtension(x509.SubjectKeyIdentifierExtension);
-  const aki = cert.x509.getExtension(x509.AuthorityKeyIdentifierExtension);
-  return { ski: ski?.keyId.toLowerCase() ?? null, aki: aki?.keyId?.toLowerCase() ?? null };
-}
-
-/** The issuer of `cert` in `pool`: named so, and verifying its signature when that can be told. */
+/** The issuer of `cert` in `pool`: named so, accepted by OpenSSL, verified when it can be. */
 export function issuerIn(cert: ParsedCert, pool: readonly ParsedCert[]): ParsedCert | null {
-  const named = namedIssuers(cert, pool);
-  return (
-    named.find((issuer) => verifiedBy(cert, issuer) === 'valid') ??
-    named.find((issuer) => verifiedBy(cert, issuer) === 'unknown') ??
-    null
-  );
+  const accepted = namedIssuers(cert, pool).filter((issuer) => refusal(cert, issuer) === null);
+  const verified = accepted.filter((issuer) => verifiedBy(cert, issuer) === 'valid');
+  // A root beats a cross-signed copy of it, which may be expired (the "chain of pain").
+  return verified.find(isSelfSigned) ?? verified[0] ?? accepted[0] ?? null;
 }
 
 /** Where walking up from a certificate ends. */
 export type PathEnd =
   | { kind: 'anchor'; anchor: ParsedCert }
   | { kind: 'no-issuer'; last: ParsedCert }
-  | { kind: 'bad-signature'; last: ParsedCert; named: ParsedCert }
+  | { kind: 'refused'; last: ParsedCert; named: ParsedCert; reason: string }
   | { kind: 'loop'; last: ParsedCert };
 
-/** True for a self-signed certificate of the pool that no other certificate of it signed. */
+/** True for a self-signed certificate of the pool: a trust anchor, where a walk up ends. */
 function isAnchor(cert: ParsedCert, pool: readonly ParsedCert[]): boolean {
-  if (!pool.includes(cert) || !isSelfSigned(cert)) return false;
-  return !namedIssuers(cert, pool).some((other) => verifiedBy(cert, other) === 'valid');
+  return pool.includes(cert) && isSelfSigned(cert);
 }
 
 /** The certificates above `start` in `pool`, nearest first (the anchor last), and the end. */
@@ -108,8 +152,9 @@ export function pathFrom(
     const issuer = issuerIn(current, pool);
     if (!issuer) {
       const named = namedIssuers(current, pool)[0];
-      if (named) return { path, end: { kind: 'bad-signature', last: current, named } };
-      return { path, end: { kind: 'no-issuer', last: current } };
+      if (!named) return { path, end: { kind: 'no-issuer', last: current } };
+      const reason = refusal(current, named) ?? 'it is not accepted';
+      return { path, end: { kind: 'refused', last: current, named, reason } };
     }
     if (issuer === start || path.includes(issuer)) {
       return { path, end: { kind: 'loop', last: current } };

@@ -3,7 +3,7 @@
  * algorithm no library knows is reported as unknown rather than as a broken certificate.
  */
 import type { ParsedCert } from '../model.js';
-import { childrenOf, oidOf, readTlv } from './der.js';
+import { childrenOf, oidOf, readTlv, type Tlv } from './der.js';
 
 /** A certificate's signature algorithm. */
 export interface SignatureAlgorithm {
@@ -73,7 +73,7 @@ export function certFrame(der: Uint8Array): CertFrame | null {
   return { signatureOid, tbsSignatureOid, notBeforeTag: notBefore.tag, notAfterTag: notAfter.tag };
 }
 
-function firstOid(der: Uint8Array, sequence: { tag: number; start: number; end: number }) {
+function firstOid(der: Uint8Array, sequence: Tlv) {
   const first = childrenOf(der, sequence)?.[0];
   return first ? oidOf(der, first) : null;
 }

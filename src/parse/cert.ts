@@ -28,6 +28,8 @@ export function readCertificate(field: CertField, der: Buffer, which: string): C
   let viewError = '';
   try {
     view = new x509.X509Certificate(Uint8Array.from(der));
+    // Some fields decode lazily: read the ones every check uses, so they cannot throw later.
+    void [view.subject, view.issuer, view.notBefore, view.notAfter, view.publicKey.rawData];
   } catch (error) {
     viewError = reason(error);
   }

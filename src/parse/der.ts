@@ -36,6 +36,8 @@ export function checkDer(der: Uint8Array): DerFrame {
 /** One DER element: its tag and where its content lies. */
 export interface Tlv {
   tag: number;
+  /** Where the element begins: its tag byte. */
+  offset: number;
   /** First content byte. */
   start: number;
   /** One past the last content byte. */
@@ -59,7 +61,7 @@ export function readTlv(der: Uint8Array, offset: number, limit = der.length): Tl
   }
 
   const end = start + length;
-  return end > limit ? null : { tag, start, end };
+  return end > limit ? null : { tag, offset, start, end };
 }
 
 /** The elements inside a constructed element, or null when they do not fit exactly. */

@@ -1,5 +1,8 @@
 import t, { type Test } from 'tap';
 import { makeCert, makeKey, keyIdOf, type Issued } from '../../src/gen/pki.js';
+import { spkiOf } from '../../src/gen/keys.js';
+import { signingAlgorithmOf, signingKeyOf } from '../../src/gen/sign.js';
+import { x509 } from '../../src/parse/x509.js';
 import type { Check, Field } from '../../src/model.js';
 import { chainSuite } from '../../suites/chain.js';
 import { caCert, days, leaf, options, parsed, pick, pki, root, runSuite } from './fixtures.js';
@@ -55,6 +58,7 @@ function expect(
   t.equal(check.suite, 'chain');
   for (const word of words) t.match(check.message, word, `${subject}/${name} says ${word}`);
   if (status === 'fail' || status === 'warn') t.ok(check.remedy, 'with a remedy');
+  if (status === 'skip') t.equal(check.remedy, undefined);
 }
 
 t.test('a healthy bundle passes every chain check', async (t) => {
@@ -63,7 +67,7 @@ t.test('a healthy bundle passes every chain check', async (t) => {
     checks.filter((check) => check.status !== 'pass'),
     [],
   );
-  t.equal(checks.length, 8 + 3 * 5);
+  t.equal(checks.length, 9 + 3 * 6);
   expect(t, checks, 'cert', 'path', 'pass', [/^cert -> 'CN=SMS Test Root CA' \(trust anchor\)$/]);
 });
 
@@ -89,7 +93,13 @@ t.test('each CA-field fault fails its own check, in words and names', async (t) 
   const otherRoot = await caCert('CN=Other Root');
   const twin = await caCert('CN=Ladder Root'); // same name as the real root, another key
   const notCa = await caCert('CN=Not A CA', { ca: false });
-  const noBc = await caCert('CN=No Constraints', { ca: true, basicConstraints: false });
+  const noBc = await makeCert({
+    subject: 'CN=No Constraints',
+    key: await makeKey({ type: 'ec' }),
+    issuer: top,
+    basicConstraints: false,
+    keyUsage: ['keyCertSign', 'cRLSign'],
+  });
   const noSign = await caCert('CN=No Cert Sign', { keyUsage: ['cRLSign'] });
   const expired = await caCert('CN=Old Root', { notBefore: days(-400), notAfter: days(-10) });
   const early = await caCert('CN=Future Root', { notBefore: days(10), notAfter: days(400) });
@@ -108,9 +118,9 @@ t.test('each CA-field fault fails its own check, in words and names', async (t) 
     [
       'a root with the right name and the wrong key',
       under(bottom, [bottom, middle, twin]),
-      'signatures',
+      'issuers',
       [
-        /the signature of ca certificate 2 of 3 'CN=Ladder CA 1' does not verify with the key of 'CN=Ladder Root' \(sha256:/,
+        /ca certificate 2 of 3 'CN=Ladder CA 1' is not issued by 'CN=Ladder Root' in ca: its signature does not verify with the key of 'CN=Ladder Root' \(sha256:/,
         /different CA with the same name/,
       ],
     ],
@@ -121,10 +131,10 @@ t.test('each CA-field fault fails its own check, in words and names', async (t) 
       [/'CN=Not A CA' has basicConstraints cA=FALSE/],
     ],
     [
-      'a root without basicConstraints',
-      under(noBc, [noBc]),
+      'an intermediate without basicConstraints',
+      under(noBc, [noBc, top]),
       'is-ca',
-      [/'CN=No Constraints' has no basicConstraints extension/],
+      [/ca certificate 1 of 2 'CN=No Constraints' has no basicConstraints extension/],
     ],
     [
       'a root without keyCertSign',
@@ -194,7 +204,9 @@ t.test('each leaf fault fails its own check', async (t) => {
       leaf('cert', sms, { authorityKeyId: new Uint8Array(20).fill(7) }),
       'key-id',
       'fail',
-      [/names its issuer's key as 0707070707/, /has key identifier [0-9a-f]{40}/],
+      [
+        /^cert does not point at its issuer: its authority key identifier (07){20} is not the key identifier [0-9a-f]{40} of 'CN=SMS Test Root CA'/,
+      ],
     ],
     [
       'no authority key id',
@@ -218,7 +230,7 @@ t.test('each leaf fault fails its own check', async (t) => {
       'path',
       'fail',
       [
-        /reaches no self-signed root: the signature of cert does not verify with the key of 'CN=SMS Test Root CA'/,
+        /reaches no self-signed root: cert is not issued by 'CN=SMS Test Root CA': its signature does not verify with the key of 'CN=SMS Test Root CA'/,
       ],
     ],
     [
@@ -243,7 +255,7 @@ t.test('skips, naming the field, when the CA or a leaf did not parse', async (t)
   t.ok(noCa.every((check) => check.message === 'skipped: ca did not parse (see the parse suite)'));
   const noLeaf = await runSuite(chainSuite, parsed(healthy, { target_data_cert: undefined }));
   const skipped = noLeaf.filter((check) => check.subject === 'target_data_cert');
-  t.equal(skipped.length, 5);
+  t.equal(skipped.length, 6);
   t.ok(
     skipped.every(
       (check) => check.status === 'skip' && /target_data_cert did not parse/.test(check.message),
@@ -255,4 +267,79 @@ t.test('skips, naming the field, when the CA or a leaf did not parse', async (t)
 t.test('judges the CA in date at the moment asked for', async (t) => {
   const checks = await runSuite(chainSuite, parsed(healthy), options({ at: days(800) }));
   expect(t, checks, 'ca', 'in-date', 'fail', [/expired on/, /judged at/]);
+});
+
+/** A leaf like `leaf()` makes, with extra extensions appended. */
+async function withExtensions(issuer: Issued, extra: x509.Extension[]): Promise<Issued> {
+  const key = await makeKey({ type: 'ec' });
+  const base = new x509.X509Certificate((await leaf('cert', issuer, {}, key)).pem);
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: base.subject,
+    issuer: base.issuer,
+    notBefore: base.notBefore,
+    notAfter: base.notAfter,
+    publicKey: spkiOf(key.publicKey),
+    signingKey: await signingKeyOf(issuer.key, 'SHA-256'),
+    signingAlgorithm: signingAlgorithmOf(issuer.key.spec, 'SHA-256'),
+    extensions: [...base.extensions, ...extra],
+  });
+  return { pem: cert.toString('pem'), key, subject: base.subject };
+}
+
+t.test('extensions OpenSSL refuses fail; gaps only strict verifiers mind warn', async (t) => {
+  const odd = new x509.Extension('1.3.6.1.4.1.99999.1', true, new Uint8Array([5, 0]));
+  const harmless = new x509.Extension('1.3.6.1.4.1.99999.1', false, new Uint8Array([5, 0]));
+  const usage = new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true);
+  const cases: [string, x509.Extension[], string, RegExp][] = [
+    [
+      'an unknown critical extension',
+      [odd],
+      'fail',
+      /^cert: critical extension 1\.3\.6\.1\.4\.1\.99999\.1 is one OpenSSL does not handle: OpenSSL refuses the certificate$/,
+    ],
+    ['an extension twice', [usage], 'fail', /extension keyUsage \(2\.5\.29\.15\) appears twice/],
+    [
+      'an unknown extension, not critical',
+      [harmless],
+      'pass',
+      /^cert has extensions OpenSSL accepts$/,
+    ],
+  ];
+  for (const [name, extra, status, message] of cases) {
+    const cert = await withExtensions(sms, extra);
+    const checks = await chainOf(await pki({ leaves: { cert } }));
+    t.test(name, async (t) => expect(t, checks, 'cert', 'extensions', status, [message]));
+  }
+
+  const noSki = await caCert('CN=No SKI Root', { subjectKeyId: false });
+  const caChecks = await chainOf(await under(noSki, [noSki]));
+  expect(t, caChecks, 'ca', 'extensions', 'warn', [
+    /'CN=No SKI Root' has no subject key identifier/,
+    /strict verifiers/,
+  ]);
+  const bareRoot = await caCert('CN=Bare Root', { basicConstraints: false });
+  const bareChecks = await chainOf(await under(bareRoot, [bareRoot]));
+  expect(t, bareChecks, 'ca', 'is-ca', 'warn', [
+    /'CN=Bare Root' has no basicConstraints extension/,
+    /OpenSSL accepts that/,
+  ]);
+});
+
+t.test('a signature algorithm certkey does not know is skipped, not failed', async (t) => {
+  const cert = await leaf('cert', sms);
+  const der = Buffer.from(
+    cert.pem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join(''),
+    'base64',
+  );
+  const oid = Buffer.from('2a8648ce3d040302', 'hex');
+  for (let at = der.indexOf(oid); at >= 0; at = der.indexOf(oid, at + 1))
+    der[at + oid.length - 1] = 0x09;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const checks = await chainOf(await pki({ leaves: { cert: { ...cert, pem } } }));
+  expect(t, checks, 'cert', 'signature', 'skip', [
+    /cannot verify 1\.2\.840\.10045\.4\.3\.9 signatures \(a limit of certkey, not a defect of the bundle\)/,
+  ]);
 });

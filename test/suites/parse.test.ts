@@ -92,3 +92,18 @@ t.test('no message of a failing key field shows key material', async (t) => {
     );
   }
 });
+
+t.test(
+  'a public key in a key field is a warning in a redacted export, a failure elsewhere',
+  async (t) => {
+    const spki = parts.leaves.cert.key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const raw = rawOf(parts, { private_key: spki });
+    const plain = pick(parseBundle(raw).checks, 'private_key', 'pem');
+    t.equal(plain.status, 'fail');
+    t.match(plain.message, /^private_key holds a public key where the private key of cert belongs/);
+    const redacted = parseBundle({ ...raw, redacted: true });
+    t.equal(pick(redacted.checks, 'private_key', 'pem').status, 'warn');
+    t.ok(redacted.bundle.publicKeys.private_key);
+    t.equal(redacted.bundle.keys.private_key, undefined);
+  },
+);
