@@ -79,6 +79,33 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           type: 'string',
           describe: 'AK/SK file: JSON or the console credentials.csv (else HUAWEICLOUD_SDK_AK/SK)',
         })
+        .option('iam-user', {
+          type: 'string',
+          describe:
+            'get a token for this IAM user (password: HUAWEICLOUD_IAM_PASSWORD or a prompt)',
+        })
+        .option('iam-domain', { type: 'string', describe: 'the account (domain) of --iam-user' })
+        .option('iam-endpoint', {
+          type: 'string',
+          describe: 'IAM endpoint for --iam-user (default https://iam.myhuaweicloud.com)',
+        })
+        .option('iam-project', {
+          type: 'string',
+          describe: 'project to scope the token to (default: the region in --endpoint)',
+        })
+        .option('proxy', {
+          type: 'string',
+          describe: 'HTTP proxy URL for SMS and IAM, overriding HTTPS_PROXY/HTTP_PROXY/NO_PROXY',
+        })
+        .option('endpoint-ca', {
+          type: 'string',
+          describe: 'PEM file of a private CA to trust for the SMS and IAM endpoints',
+        })
+        .option('retries', {
+          type: 'number',
+          default: 3,
+          describe: 'retries on network errors, 429 and 5xx, with backoff (0: none)',
+        })
         .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
         .option('out', {
           type: 'string',
@@ -120,6 +147,10 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           describe: 'the token clients must send (else SMS_AUTH_TOKEN)',
         })
         .option('bundle', { type: 'string', describe: 'the bundle JSON file to serve' })
+        .option('credentials-file', {
+          type: 'string',
+          describe: 'also accept requests signed with this AK/SK (JSON or credentials.csv)',
+        })
         .option('bundles-dir', {
           type: 'string',
           describe: 'serve DIR/<task_id>.json for each task id (404 when missing)',

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { CertkeyError, EXIT } from '../errors.js';
 import { toRawBundle } from '../intake/bundle.js';
 import { readBundleText } from '../intake/load.js';
+import type { AkSkCredentials } from '../intake/sign.js';
 import { faultHook } from '../mock/faults.js';
 import { bundlesFromDir, startMock, type BundleSource } from '../mock/server.js';
 
@@ -44,6 +45,7 @@ export async function mockCommand(argv: Record<string, unknown>): Promise<number
     host: options.host,
     port: options.port,
     token: options.token,
+    ...(await akskOf(argv['credentials-file'])),
     bundles,
     ...(fault === undefined ? {} : { intercept: faultHook(fault, { body: text }) }),
   });
@@ -124,6 +126,13 @@ async function servedDir(dir: string): Promise<BundleSource> {
     );
   }
   return bundlesFromDir(dir);
+}
+
+/** `{ aksk }` from --credentials-file, so signed requests are judged too; else nothing. */
+async function akskOf(file: unknown): Promise<{ aksk?: AkSkCredentials }> {
+  if (typeof file !== 'string' || file === '') return {};
+  const { loadCredentials } = await import('../intake/credentials.js');
+  return { aksk: await loadCredentials({ file }) };
 }
 
 /** A non-empty string option, else undefined. */

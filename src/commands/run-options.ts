@@ -1,11 +1,24 @@
 /** Reads and validates the options of `certkey run`; every mistake is E_USAGE naming the flag. */
 import { readFile } from 'node:fs/promises';
 import { CertkeyError } from '../errors.js';
+import type { NetworkOptions } from '../intake/dispatcher.js';
 import type { AkSkCredentials } from '../intake/sign.js';
 import type { CheckOptions } from '../model.js';
+import { VERSION } from '../version.js';
 
-/** How a fetch authenticates: an IAM token, or AK/SK signing. */
-export type ApiAuth = { token: string } | { credentials: AkSkCredentials };
+/**
+ * How a fetch authenticates (an IAM token, or AK/SK signing), and the network path it takes
+ * (proxy, private CA, retries).
+ */
+export type ApiAuth = ({ token: string } | { credentials: AkSkCredentials }) & {
+  network?: NetworkOptions;
+};
+
+/** The retries of a fetch when --retries is not given. */
+export const DEFAULT_RETRIES = 3;
+
+/** The global IAM endpoint, the default of --iam-endpoint. */
+export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
 
 /** Where the bundle comes from. */
 export type BundleSource =
@@ -81,10 +94,14 @@ export async function readToken(tokenFile: unknown): Promise<string> {
 }
 
 /**
- * AK/SK from --credentials-file; else the token (--token-file, SMS_AUTH_TOKEN); else AK/SK
- * from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
+ * An IAM token from --iam-user; else AK/SK from --credentials-file; else the token
+ * (--token-file, SMS_AUTH_TOKEN); else AK/SK from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.
  */
-async function readAuth(argv: Record<string, unknown>): Promise<ApiAuth> {
+async function readAuth(
+  argv: Record<string, unknown>,
+  network: NetworkOptions,
+  timeoutMs: number,
+): Promise<ApiAuth> {
   const file = argv['credentials-file'];
   if (typeof file === 'string' && argv['token-file'] !== undefined) {
     throw new CertkeyError(
@@ -93,6 +110,7 @@ async function readAuth(argv: Record<string, unknown>): Promise<ApiAuth> {
       'give one of them',
     );
   }
+  if (argv['iam-user'] !== undefined) return { token: await iamToken(argv, network, timeoutMs) };
 
   const { loadCredentials, readCredentials } = await import('../intake/credentials.js');
   if (typeof file === 'string') return { credentials: await loadCredentials({ file }) };
@@ -101,6 +119,87 @@ async function readAuth(argv: Record<string, unknown>): Promise<ApiAuth> {
     if (credentials) return { credentials };
   }
   return { token: await readToken(argv['token-file']) };
+}
+
+/**
+ * Gets a token for --iam-user with the password from HUAWEICLOUD_IAM_PASSWORD or a prompt.
+ * The project defaults to the region in --endpoint (`sms.<region>.`).
+ */
+async function iamToken(
+  argv: Record<string, unknown>,
+  network: NetworkOptions,
+  timeoutMs: number,
+): Promise<string> {
+  for (const other of ['token-file', 'credentials-file']) {
+    if (argv[other] === undefined) continue;
+    const message = `--iam-user and --${other} both given`;
+    throw new CertkeyError('E_USAGE', message, 'give one way to authenticate');
+  }
+  const text = (flag: string): string | undefined => {
+    const value = argv[flag];
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' && value.trim()) return value.trim();
+    throw new CertkeyError('E_USAGE', `--${flag} is empty`, `give --${flag} NAME`);
+  };
+  const user = text('iam-user') ?? '';
+  const domain = text('iam-domain');
+  if (domain === undefined) {
+    throw new CertkeyError(
+      'E_USAGE',
+      '--iam-user needs --iam-domain',
+      'add --iam-domain NAME (the account the IAM user belongs to)',
+    );
+  }
+  const project = text('iam-project') ?? regionOf(argv.endpoint);
+
+  const { fetchIamToken, readIamPassword } = await import('../intake/iam.js');
+  const password = await readIamPassword({ who: `${user}@${domain}` });
+  const { token } = await fetchIamToken({
+    endpoint: text('iam-endpoint') ?? DEFAULT_IAM_ENDPOINT,
+    user,
+    domain,
+    project,
+    password,
+    timeoutMs,
+    userAgent: `certkey/${VERSION}`,
+    network,
+  });
+  return token;
+}
+
+/** The region of `https://sms.<region>.<domain>`, the usual project name. */
+export function regionOf(endpoint: unknown): string {
+  const host = typeof endpoint === 'string' && URL.canParse(endpoint) ? new URL(endpoint).host : '';
+  const region = /^sms\.([a-z0-9-]+)\./.exec(host)?.[1];
+  if (region) return region;
+  throw new CertkeyError(
+    'E_USAGE',
+    '--iam-project is needed: --endpoint does not read sms.<region>.…',
+    'add --iam-project NAME (the project, often the region id such as ap-southeast-3)',
+  );
+}
+
+/** --proxy, --endpoint-ca and --retries. */
+export async function readNetworkOptions(argv: Record<string, unknown>): Promise<NetworkOptions> {
+  const retries = Number(argv.retries ?? DEFAULT_RETRIES);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new CertkeyError('E_USAGE', '--retries must be a whole number from 0 to 10', 'fix it');
+  }
+
+  const { proxyUrl, readEndpointCa } = await import('../intake/dispatcher.js');
+  const proxy = argv.proxy;
+  const ca = argv['endpoint-ca'];
+  if (proxy !== undefined && typeof proxy !== 'string') {
+    throw new CertkeyError('E_USAGE', '--proxy needs a URL', 'give --proxy http://host:port');
+  }
+  if (ca !== undefined && (typeof ca !== 'string' || ca === '')) {
+    throw new CertkeyError('E_USAGE', '--endpoint-ca needs a file', 'give --endpoint-ca FILE');
+  }
+  return {
+    retries,
+    ...(proxy === undefined ? {} : { proxy: proxyUrl(proxy, '--proxy') }),
+    ...(ca === undefined ? {} : { endpointCa: await readEndpointCa(ca) }),
+  };
 }
 
 /** Validates the arguments of `certkey run`. */
@@ -123,7 +222,15 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
         'add --endpoint https://sms.<region>.myhuaweicloud.com',
       );
     }
-    source = { kind: 'api', endpoint, taskId, ...(await readAuth(argv)) };
+    const network = await readNetworkOptions(argv);
+    const timeout = nonNegative('timeout', argv.timeout ?? 10) * 1000;
+    source = {
+      kind: 'api',
+      endpoint,
+      taskId,
+      ...(await readAuth(argv, network, timeout)),
+      network,
+    };
   } else {
     throw new CertkeyError(
       'E_USAGE',

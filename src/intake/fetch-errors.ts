@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { CertkeyError, scrubSecrets } from '../errors.js';
+import { describeSkew } from './fetch-clock.js';
 
 /** What the service said in an error reply, as far as it said anything. */
 export interface ErrorReply {
@@ -42,8 +43,21 @@ const REMEDIES: Record<number, string> = {
   429: 'the service is limiting requests: wait a minute and try again',
 };
 
+/** What the request was, for the remedy. */
+export interface RequestContext {
+  /** True when the request was AK/SK-signed rather than carrying a token. */
+  signed?: boolean;
+  /** Seconds the service's clock is ahead of this machine's, from its Date header. */
+  skew?: number;
+}
+
 /** Builds the E_FETCH_HTTP error for a reply other than 200. */
-export function httpError(reply: ErrorReply, url: string, token: string): CertkeyError {
+export function httpError(
+  reply: ErrorReply,
+  url: string,
+  token: string,
+  context: RequestContext = {},
+): CertkeyError {
   const parsed = parseErrorBody(reply.body);
   const requestId = reply.requestId ?? parsed?.requestId;
   const status = `${reply.status} ${STATUS_CODES[reply.status] ?? ''}`.trim();
@@ -53,7 +67,35 @@ export function httpError(reply: ErrorReply, url: string, token: string): Certke
   return new CertkeyError(
     'E_FETCH_HTTP',
     `GET ${url} returned ${status}: ${said}${id}`,
-    remedyFor(reply, safeId),
+    reply.status === 401 && context.signed
+      ? signedRemedy(parsed?.code, context.skew)
+      : remedyFor(reply, safeId),
+  );
+}
+
+/**
+ * A signed request refused with 401: the signature, not a token, failed. Either the clock
+ * is off (APIGW.0303, or SMS.0205 for the agent) or the AK and SK are not a live pair.
+ */
+function signedRemedy(code: string | undefined, skew: number | undefined): string {
+  const measured = skew === undefined ? '' : ` (${describeSkew(skew)})`;
+  const clock =
+    `set this machine's clock right (NTP, and the time zone): the gateway refuses ` +
+    `signatures more than 15 minutes off${measured}`;
+  const pair =
+    'check that the AK and SK are one current pair of this account (not deleted, disabled ' +
+    'or mistyped; temporary ones need HUAWEICLOUD_SDK_SECURITY_TOKEN)';
+  if (code === 'APIGW.0303') return clock;
+  return `${pair}; and ${clock}`;
+}
+
+/** Adds the number of attempts to a failure that was retried. */
+export function withAttempts(error: CertkeyError, attempts: number): CertkeyError {
+  if (attempts <= 1) return error;
+  return new CertkeyError(
+    error.code,
+    `${error.message} (after ${attempts} attempts)`,
+    error.remedy,
   );
 }
 
@@ -174,13 +216,50 @@ function networkSentence(code: string, host: string): [string, string] {
   if (/^(ENETUNREACH|EHOSTUNREACH|ENETDOWN|EHOSTDOWN)$/.test(code)) {
     return [`${host} is unreachable from this machine (${code})`, path];
   }
-  if (/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME)/.test(code)) {
+  const tls = tlsSentence(code, host);
+  if (tls) return tls;
+  return [`cannot reach ${host} (${code})`, path];
+}
+
+/** Certificate verification codes that mean the endpoint's issuer is not trusted here. */
+const UNTRUSTED =
+  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED)$/;
+
+/** What the TLS codes mean, in words. */
+const TLS_REASONS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is issued by a CA this machine does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate chains to a CA this machine does not trust',
+  UNABLE_TO_GET_ISSUER_CERT: 'its certificate chains to a CA this machine does not trust',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its chain ends in a self-signed CA this machine does not trust',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed',
+  CERT_UNTRUSTED: 'its certificate is not trusted',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet (or this clock is behind)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate does not name this host',
+};
+
+/** Message and remedy for a TLS failure; undefined when the code is not one. */
+function tlsSentence(code: string, host: string): [string, string] | undefined {
+  if (!/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME)/.test(code)) {
+    return undefined;
+  }
+
+  const reason = TLS_REASONS[code];
+  const message = `TLS with ${host} failed: ${reason ? `${reason} (${code})` : code}`;
+  if (UNTRUSTED.test(code)) {
     return [
-      `TLS with ${host} failed (${code})`,
-      'if a proxy inspects TLS, put its CA in NODE_EXTRA_CA_CERTS; else check --endpoint',
+      message,
+      'if the endpoint (or a proxy that inspects TLS) uses a private CA, pass that CA as ' +
+        '--endpoint-ca FILE (PEM); else check --endpoint',
     ];
   }
-  return [`cannot reach ${host} (${code})`, path];
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return [message, 'use the host name the certificate is issued for in --endpoint'];
+  }
+  return [
+    message,
+    'check --endpoint, and with a TLS-inspecting proxy pass its CA as --endpoint-ca',
+  ];
 }
 
 /** The most specific error code on an error or its cause. */

@@ -3,11 +3,13 @@
  * start-up. The token goes in one header and nowhere else: not the URL, not a message.
  */
 import { debuglog } from 'node:util';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
-import { clean, deadlineError, httpError, networkError } from './fetch-errors.js';
+import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
+import { clockSkewSeconds, skewNote } from './fetch-clock.js';
+import { clean, deadlineError, httpError, networkError, withAttempts } from './fetch-errors.js';
 import { checkRequest } from './fetch-input.js';
 import { signRequest, type AkSkCredentials } from './sign.js';
 
@@ -39,6 +41,10 @@ export interface FetchRequest {
   userAgent: string;
   /** The body size cap; MAX_BODY_BYTES when absent. */
   maxBodyBytes?: number;
+  /** Proxy, private CA and retries; direct (or as the proxy variables say), no retry. */
+  network?: NetworkOptions;
+  /** Where a clock skew warning goes; stderr when absent. */
+  warn?: (line: string) => void;
 }
 
 /** A fetched bundle, with what the reply said about itself. */
@@ -48,28 +54,34 @@ export interface FetchedBundle {
   requestId?: string;
   /** The `Date` header: the service's clock. */
   date?: string;
+  /** Seconds the service's clock is ahead of this machine's (negative: behind). */
+  clockSkewSeconds?: number;
+  /** How many times the request was sent. */
+  attempts: number;
 }
 
 /**
  * GETs `/v3/tasks/{task_id}/certkey?enable_ca_cert=true`. Throws E_USAGE for a bad endpoint,
  * task id or token, E_FETCH_HTTP for an error reply, E_FETCH_NETWORK and E_FETCH_TIMEOUT when
- * no reply came, E_FETCH_BODY for a reply that is too large or not a JSON object.
- *
- * Limitation: HTTP(S)_PROXY variables are not honoured; the endpoint is reached directly.
+ * no reply came, E_FETCH_BODY for a reply that is too large or not a JSON object. Network
+ * errors, 429 and 5xx are retried as `network.retries` allows; the final error says how many
+ * attempts were made. A clock skew over five minutes is warned about and noted in the bundle.
  */
 export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle> {
   const { base, token, taskId } = checkRequest(options);
   const origin = `${base.href.replace(/\/+$/, '')}/v3/tasks/${encodeURIComponent(taskId)}/certkey`;
   const host = base.host;
   const cap = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const totalMs = options.timeoutMs * DEADLINE_FACTOR;
 
-  const agent = new Agent({ connect: { timeout: options.timeoutMs } });
+  const net = buildDispatcher(options.network ?? {}, options.timeoutMs);
+  const totalMs = net.budgetMs(options.timeoutMs * DEADLINE_FACTOR);
   const deadline = AbortSignal.timeout(totalMs);
   try {
-    const response = await send(agent, `${origin}?enable_ca_cert=true`, token, options, deadline);
+    const url = `${origin}?enable_ca_cert=true`;
+    const response = await send(net.dispatcher, url, token, options, deadline);
+    net.delivered();
+    const skew = clockSkewSeconds(headerOf(response, 'date'), Date.now());
     const requestId = headerOf(response, 'x-request-id');
-    const date = headerOf(response, 'date');
     debug('GET %s: %d, request id %s', origin, response.statusCode, clean(requestId ?? '', token));
 
     if (response.statusCode !== 200) {
@@ -81,24 +93,50 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
         ...(requestId ? { requestId } : {}),
         ...withLocation(headerOf(response, 'location')),
       };
-      throw httpError(reply, origin, token);
+      const signed = options.credentials !== undefined;
+      throw httpError(reply, origin, token, { signed, ...(skew === undefined ? {} : { skew }) });
     }
 
     const body = await readBody(response, cap, host, 'fail');
     const raw = toRawBundle(decodeReply(body, host, headerOf(response, 'content-type')), origin);
-    return { raw, ...(requestId ? { requestId: clean(requestId, token) } : {}), ...withDate(date) };
+    const note = skewNote(skew, host);
+    if (note) {
+      raw.notes = [...(raw.notes ?? []), note];
+      (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`certkey: warning: ${note}`);
+    }
+    return {
+      raw,
+      attempts: net.attempts(),
+      ...(requestId ? { requestId: clean(requestId, token) } : {}),
+      ...withDate(headerOf(response, 'date')),
+      ...(skew === undefined ? {} : { clockSkewSeconds: skew }),
+    };
   } catch (error) {
-    if (error instanceof CertkeyError) throw error;
-    if (deadline.aborted) throw deadlineError(host, totalMs);
-    throw networkError(error, host, options.timeoutMs);
+    throw withAttempts(
+      failureOf(error, deadline, host, totalMs, options.timeoutMs),
+      net.attempts(),
+    );
   } finally {
-    await agent.destroy().catch(() => undefined);
+    await net.close();
   }
+}
+
+/** Any failure as a CertkeyError. */
+function failureOf(
+  error: unknown,
+  deadline: AbortSignal,
+  host: string,
+  totalMs: number,
+  timeoutMs: number,
+): CertkeyError {
+  if (error instanceof CertkeyError) return error;
+  if (deadline.aborted) return deadlineError(host, totalMs);
+  return networkError(error, host, timeoutMs);
 }
 
 /** Sends the GET; redirects are not followed, so the token only reaches the endpoint. */
 function send(
-  agent: Agent,
+  dispatcher: Dispatcher,
   url: string,
   token: string,
   options: FetchRequest,
@@ -106,7 +144,7 @@ function send(
 ): Promise<Dispatcher.ResponseData> {
   return request(url, {
     method: 'GET',
-    dispatcher: agent,
+    dispatcher,
     signal,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,

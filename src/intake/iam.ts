@@ -7,8 +7,9 @@
  * it, and IAM's own error text is scrubbed of it before it is shown.
  */
 import { debuglog } from 'node:util';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
+import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
 import { clean, deadlineError, networkError } from './fetch-errors.js';
 
 const debug = debuglog('certkey');
@@ -36,6 +37,8 @@ export interface IamTokenRequest {
   timeoutMs: number;
   /** `certkey/<version>`. */
   userAgent: string;
+  /** Proxy and private CA, as for the SMS fetch; a POST is never retried. */
+  network?: NetworkOptions;
 }
 
 /** A token as IAM issued it. */
@@ -97,10 +100,8 @@ export function tokenRequestBody(request: IamTokenRequest): string {
 /**
  * Gets a project-scoped user token. Throws E_USAGE for a bad endpoint, E_AUTH when IAM
  * refuses the user (401, 403, 400, 404), E_FETCH_HTTP for a failure on IAM's side, and
- * E_FETCH_NETWORK or E_FETCH_TIMEOUT when no reply came.
- *
- * Limitation: HTTP(S)_PROXY variables are not honoured, as for the SMS fetch; IAM is
- * reached directly.
+ * E_FETCH_NETWORK or E_FETCH_TIMEOUT when no reply came. IAM is reached through the same
+ * proxy and trusts the same private CA as the SMS fetch.
  */
 export async function fetchIamToken(options: IamTokenRequest): Promise<IamToken> {
   const url = iamTokenUrl(options.endpoint);
@@ -112,11 +113,11 @@ export async function fetchIamToken(options: IamTokenRequest): Promise<IamToken>
     if (!value.trim()) throw new CertkeyError('E_USAGE', `${flag} is empty`, `give ${flag} NAME`);
   }
 
-  const agent = new Agent({ connect: { timeout: options.timeoutMs } });
+  const net = buildDispatcher({ ...options.network, retries: 0 }, options.timeoutMs);
   const totalMs = options.timeoutMs * 3;
   const deadline = AbortSignal.timeout(totalMs);
   try {
-    const response = await send(agent, url, options, deadline);
+    const response = await send(net.dispatcher, url, options, deadline);
     debug('POST %s%s: %d', url.origin, url.pathname, response.statusCode);
     const body = await readBody(response);
 
@@ -136,25 +137,26 @@ export async function fetchIamToken(options: IamTokenRequest): Promise<IamToken>
   } catch (error) {
     if (error instanceof CertkeyError) throw error;
     if (deadline.aborted) throw deadlineError(url.host, totalMs);
-    // The shared sentences speak of --endpoint; here the flag is --iam-endpoint.
+    // The shared sentences speak of --endpoint; here the flag is --iam-endpoint (but
+    // --endpoint-ca stays: it serves both).
     const failure = networkError(error, url.host, options.timeoutMs);
-    const remedy = failure.remedy.replace(/--endpoint/g, '--iam-endpoint');
+    const remedy = failure.remedy.replace(/--endpoint(?!-)/g, '--iam-endpoint');
     throw new CertkeyError(failure.code, failure.message, remedy);
   } finally {
-    await agent.destroy().catch(() => undefined);
+    await net.close();
   }
 }
 
 /** Sends the POST; redirects are not followed, so the password only reaches the endpoint. */
 function send(
-  agent: Agent,
+  dispatcher: Dispatcher,
   url: URL,
   options: IamTokenRequest,
   signal: AbortSignal,
 ): Promise<Dispatcher.ResponseData> {
   return request(url, {
     method: 'POST',
-    dispatcher: agent,
+    dispatcher,
     signal,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,

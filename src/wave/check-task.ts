@@ -100,6 +100,7 @@ async function readSource(source: TaskSource): Promise<RawBundle> {
     taskId: source.taskId,
     ...('credentials' in source ? { credentials: source.credentials } : { token: source.token }),
     timeoutMs: source.timeoutMs,
+    ...(source.network ? { network: source.network } : {}),
     userAgent: `certkey/${VERSION}`,
   });
   return fetched.raw;
