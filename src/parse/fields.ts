@@ -50,7 +50,8 @@ function textOf(raw: RawBundle, field: Field): string | Check {
     return check(
       field,
       'fail',
-      `${field} is ${type === 'null' ? 'null' : `a ${type}`}, not a PEM string`,
+      `${field} is ${type === 'null' ? 'null' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`}, ` +
+        'not a PEM string',
       'pass the reply exactly as SMS sent it: every field is a string',
     );
   }
