@@ -203,6 +203,33 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
       dispatch(async () => (await import('./commands/token.js')).tokenCommand as Handler, argv),
   )
   .command(
+    'verify',
+    'check a leaf certificate against a CA file, as openssl verify does, with the static suites',
+    (y) =>
+      y
+        .option('ca', { type: 'string', describe: 'PEM file of the trusted CA certificates' })
+        .option('untrusted', { type: 'string', describe: 'PEM file of intermediate CAs' })
+        .option('cert', {
+          type: 'string',
+          describe: 'PEM file whose first certificate is the leaf (the rest: intermediates)',
+        })
+        .option('purpose', {
+          type: 'string',
+          choices: ['client', 'server'],
+          default: 'server',
+          describe: "the leaf's TLS role",
+        })
+        .option('at', { type: 'string', describe: 'judge dates as of this ISO date' })
+        .option('min-days', {
+          type: 'number',
+          default: 30,
+          describe: 'warn when fewer days are left',
+        })
+        .option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON' }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/verify.js')).verifyCommand as Handler, argv),
+  )
+  .command(
     'demo',
     'the whole job on loopback: generate a bundle, serve it, fetch it with a token, check it',
     (y) =>
