@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { generateBundle } from '../../src/gen/bundle.js';
+import { runCli } from '../helpers/cli.js';
+import { TOKEN, readJsonReport, serveDir, writeBundles } from '../wave/fixtures.js';
+
+// The CLI tests run dist/: `npm run build` before them (npm test does).
+t.setTimeout(600_000);
+
+const ENV = { env: { SMS_AUTH_TOKEN: TOKEN }, timeoutMs: 300_000 };
+
+t.test('a bad tasks file is exit 2 naming the file', async (t) => {
+  const dir = t.testdir({ 'bad.txt': 'task-1\ntask 2\n', 'empty.txt': '# none\n\n' });
+  const cases: Array<[string, RegExp]> = [
+    [join(dir, 'absent.txt'), /E_INPUT_READ: cannot read the tasks file .*absent\.txt \(ENOENT\)/],
+    [join(dir, 'bad.txt'), /E_INPUT_SHAPE: the tasks file .*bad\.txt, line 2, is not a task id/],
+    [join(dir, 'empty.txt'), /E_INPUT_SHAPE: the tasks file .*empty\.txt holds no task id/],
+  ];
+  for (const [file, message] of cases) {
+    const result = await runCli(
+      ['run', '--endpoint', 'http://127.0.0.1:9', '--tasks-file', file, '--out', dir],
+      ENV,
+    );
+    t.equal(result.code, 2, file);
+    t.match(result.stderr, message);
+    t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+t.test('usage mistakes of a wave are exit 2', async (t) => {
+  const dir = t.testdir({ 'tasks.txt': 'task-1\n', 'b.json': '{}' });
+  const tasks = join(dir, 'tasks.txt');
+  const cases: Array<[string[], RegExp]> = [
+    [['--bundle', join(dir, 'b.json'), '--tasks-file', tasks], /--bundle and --tasks-file both/],
+    [['--bundle', join(dir, 'b.json'), '--task-id', 'a'], /--bundle and --task-id both given/],
+    [['--tasks-file', tasks], /--task-id needs --endpoint/],
+    [['--endpoint', 'http://127.0.0.1:9', '--task-id', 'a', '--concurrency', '0'], /--concurrency/],
+    [['--endpoint', 'http://127.0.0.1:9', '--task-id', 'a b'], /--task-id "a b" is not a task id/],
+  ];
+  for (const [args, message] of cases) {
+    const result = await runCli(['run', ...args, '--out', join(dir, 'r')], ENV);
+    t.equal(result.code, 2, args.join(' '));
+    t.match(result.stderr, message);
+  }
+});
+
+t.test(
+  'one bundle: one task with timings; --timings on stderr; no progress in a pipe',
+  async (t) => {
+    const dir = t.testdir({});
+    const file = join(dir, 'bundle.json');
+    writeFileSync(file, JSON.stringify(await generateBundle()));
+    const out = join(dir, 'reports');
+
+    const result = await runCli(['run', '--bundle', file, '--out', out, '--timings'], ENV);
+    t.equal(result.code, 0);
+    const json = readJsonReport(out);
+    t.equal(json.complete, true);
+    t.equal(json.tasks.length, 1);
+    t.ok((json.tasks[0]?.timings?.handshakeMs ?? 0) > 0, 'the handshakes took time');
+
+    const line = /certkey: timings: (\{.*\})/.exec(result.stderr)?.[1] ?? '{}';
+    const timings = JSON.parse(line) as Record<string, number>;
+    t.same(Object.keys(timings).sort(), [
+      'checksMs',
+      'handshakeMs',
+      'intakeMs',
+      'reportMs',
+      'tasks',
+      'wallMs',
+    ]);
+    t.equal(timings.tasks, 1);
+    t.notMatch(result.stderr, /tasks checked/, 'no progress line when stderr is a pipe');
+  },
+);
+
+t.test('--json prints the wave as JSON, a row per task', async (t) => {
+  const dir = t.testdir({});
+  const ids = await writeBundles(dir, 2);
+  const server = await serveDir(t, dir);
+  const args = ['run', '--endpoint', server.url, '--json', '--out', join(dir, 'r')];
+  for (const id of [...ids.healthy, 'gone']) args.push('--task-id', id);
+  args.push('--concurrency', '1', '--timeout', '60');
+
+  const result = await runCli(args, ENV);
+  t.equal(result.code, 3);
+  const json = JSON.parse(result.stdout) as { tasks: Array<{ task: string }> };
+  t.same(
+    json.tasks.map((task) => task.task),
+    [...ids.healthy, 'gone'],
+  );
+});
