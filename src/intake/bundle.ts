@@ -3,6 +3,7 @@
  * arrived as something else, and which name the CA came under. No PEM is parsed here.
  */
 import { CertkeyError } from '../errors.js';
+import { readRedactedMarker } from '../export/format.js';
 import { ALL_FIELDS, type Field, type RawBundle } from '../model.js';
 
 /** The API's limit on every field of the reply, in characters. */
@@ -25,7 +26,8 @@ export function jsonTypeName(value: unknown): string {
 
 /**
  * Checks a decoded reply and sorts its fields. Throws E_INPUT_SHAPE when the reply is not a
- * JSON object or a field is over the API's 1 MiB limit. Unknown fields are ignored.
+ * JSON object or a field is over the API's 1 MiB limit. Unknown fields are ignored, but the
+ * marker of `certkey export --redacted` sets `redacted` (see src/export/format.ts).
  */
 export function toRawBundle(json: unknown, origin: string): RawBundle {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -43,6 +45,7 @@ export function toRawBundle(json: unknown, origin: string): RawBundle {
   const bundle: RawBundle = { fields: {}, wrongType: {}, origin };
   for (const field of OTHER_FIELDS) sortField(bundle, field, reply[field]);
   takeCa(bundle, reply, notes);
+  if (readRedactedMarker(reply, origin)) bundle.redacted = true;
   if (notes.length > 0) bundle.notes = notes;
   return bundle;
 }

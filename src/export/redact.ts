@@ -1,0 +1,126 @@
+/**
+ * Builds the redacted copy of a bundle (the format is in format.ts): every private key
+ * replaced by its public key and fingerprint, and a final scan that refuses to hand back a
+ * copy in which any line of a private key survived.
+ */
+import { createPublicKey } from 'node:crypto';
+import { CertkeyError } from '../errors.js';
+import {
+  KEY_FIELDS,
+  KEY_OF,
+  LEAF_FIELDS,
+  type Field,
+  type KeyField,
+  type LeafField,
+  type RawBundle,
+} from '../model.js';
+import { parseKeyField } from '../parse/fields.js';
+import { keyFingerprint } from '../parse/fingerprint.js';
+import { REDACTED_MARKER, REDACTED_VERSION, type RedactedMarker } from './format.js';
+
+/** A redacted copy: its JSON text and its marker. */
+export interface Redacted {
+  text: string;
+  marker: RedactedMarker;
+}
+
+/** A PEM block labelled as any kind of private key, whole or cut short at the end. */
+const PRIVATE_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END [^-]*-----|$)/g;
+
+/** Base64 runs this long are key material, not words; shorter ones could occur by chance. */
+const SECRET_RUN = 16;
+
+/** Redacts a raw bundle. Throws E_INTERNAL when the final scan finds key material. */
+export function redactBundle(raw: RawBundle): Redacted {
+  const marker: RedactedMarker = { version: REDACTED_VERSION, fingerprints: {} };
+  const omitted: Partial<Record<KeyField, string>> = {};
+  const removed: Partial<Record<Field | 'ca_cert', string>> = {};
+  const fields: Record<string, string> = {};
+  const secrets: string[] = [];
+
+  const caName = raw.caFieldName ?? 'ca';
+  for (const field of ['ca', ...LEAF_FIELDS] as const) {
+    const name = field === 'ca' ? caName : field;
+    const wrong = raw.wrongType[field];
+    if (wrong !== undefined) removed[name] = `a ${wrong}, not a PEM string: left out`;
+    const text = raw.fields[field];
+    if (text === undefined) continue;
+
+    const blocks = text.match(PRIVATE_BLOCK) ?? [];
+    secrets.push(...blocks);
+    const kept = text.replace(PRIVATE_BLOCK, '');
+    if (/PRIVATE KEY/.test(kept)) {
+      removed[name] = 'a private key PEM that could not be cut out: the whole field left out';
+      secrets.push(text);
+      continue;
+    }
+    if (blocks.length > 0) removed[name] = `${blocks.length} private key block(s) removed`;
+    fields[name] = kept;
+  }
+
+  for (const field of KEY_FIELDS) {
+    const leaf = LEAF_FIELDS.find((each) => KEY_OF[each] === field) as LeafField;
+    const text = raw.fields[field];
+    const wrong = raw.wrongType[field];
+    if (wrong !== undefined) omitted[field] = `a ${wrong}, not a PEM string: left out`;
+    if (text === undefined) continue;
+
+    const { check, key, publicKey } = parseKeyField(raw, field, leaf);
+    const half = key ? createPublicKey(key) : publicKey;
+    if (key || !publicKey) secrets.push(text);
+    if (!half) {
+      const why = check.message.replace(/PRIVATE KEY/g, 'private key');
+      omitted[field] = `held no readable private key (${why}): left out`;
+      continue;
+    }
+    fields[field] = half.export({ type: 'spki', format: 'pem' }).toString();
+    marker.fingerprints[field] = keyFingerprint(half, true);
+  }
+
+  if (Object.keys(omitted).length > 0) marker.omitted = omitted;
+  if (Object.keys(removed).length > 0) marker.removed = removed;
+  const ordered = [caName, ...LEAF_FIELDS.flatMap((leaf) => [leaf, KEY_OF[leaf]])];
+  const copy: Record<string, unknown> = { [REDACTED_MARKER]: marker };
+  for (const name of ordered) if (fields[name] !== undefined) copy[name] = fields[name];
+  const text = `${JSON.stringify(copy, null, 2)}\n`;
+  const certificates = Object.entries(fields).filter(([name]) => !isKeyField(name));
+  assertNoSecrets(text, secrets, new Set(certificates.flatMap(([, kept]) => secretLines(kept))));
+  return { text, marker };
+}
+
+/**
+ * The guarantee behind the format: no `PRIVATE KEY` label and no base64 line of any text that
+ * held private key material appears in the copy, checked on the JSON as written. Lines of
+ * the certificates kept are allowed: a key field holding a copy of its certificate is not a
+ * secret, and a private key's base64 never equals a certificate's.
+ *
+ * Limitation: key material pasted into a certificate field without a PRIVATE KEY label (bare
+ * base64, DER) is not recognised as a key there and is copied like the rest of the field.
+ */
+export function assertNoSecrets(
+  text: string,
+  secrets: readonly string[],
+  certificateLines: ReadonlySet<string> = new Set(),
+): void {
+  const lines = secrets.flatMap(secretLines).filter((line) => !certificateLines.has(line));
+  const leaked = /PRIVATE KEY/.test(text) || lines.some((line) => text.includes(line));
+  if (!leaked) return;
+
+  throw new CertkeyError(
+    'E_INTERNAL',
+    'the redacted copy still held private key material, so it was not written',
+    'this is a bug in certkey: report it without the bundle, and do not share the bundle',
+  );
+}
+
+/** The base64 lines of a text long enough to be key material, without PEM armour. */
+export function secretLines(text: string): string[] {
+  return text
+    .split(/\\n|\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= SECRET_RUN && /^[A-Za-z0-9+/=]+$/.test(line));
+}
+
+function isKeyField(name: string): boolean {
+  return (KEY_FIELDS as readonly string[]).includes(name);
+}

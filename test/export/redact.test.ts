@@ -1,0 +1,150 @@
+import t, { type Test } from 'tap';
+import { readRedactedMarker } from '../../src/export/format.js';
+import { assertNoSecrets, redactBundle, secretLines } from '../../src/export/redact.js';
+import { generateBundle } from '../../src/gen/bundle.js';
+import { toRawBundle } from '../../src/intake/bundle.js';
+import { KEY_FIELDS } from '../../src/model.js';
+import { parseBundle } from '../../suites/parse.js';
+import { pairSuite } from '../../suites/pair.js';
+
+/** Every base64 line of every string in a reply that holds a private key. */
+function keyLines(reply: Record<string, string>): string[] {
+  return Object.values(reply)
+    .filter((text) => /PRIVATE KEY/.test(text))
+    .flatMap((text) => text.split('\n'))
+    .filter((line) => /^[A-Za-z0-9+/=]+$/.test(line));
+}
+
+/** No PRIVATE KEY label, no key line as a line of a field, no long key line anywhere. */
+function assertClean(t: Test, text: string, reply: Record<string, string>) {
+  t.notMatch(text, /PRIVATE KEY/, 'no PRIVATE KEY label');
+  const copy = JSON.parse(text) as Record<string, unknown>;
+  const written = new Set(
+    Object.values(copy)
+      .filter((value): value is string => typeof value === 'string')
+      .flatMap((value) => value.split('\n')),
+  );
+  const lines = keyLines(reply);
+  t.ok(lines.length > 0, 'the original has key lines to look for');
+  t.notOk(
+    lines.some((line) => written.has(line)),
+    'no line of an original key is a line of the copy',
+  );
+  t.notOk(
+    lines.filter((line) => line.length >= 16).some((line) => text.includes(line)),
+    'no long line of an original key appears anywhere in the copy',
+  );
+}
+
+t.test('a healthy bundle: public keys and fingerprints, certificates unchanged', async (t) => {
+  const reply = await generateBundle();
+  const { text, marker } = redactBundle(toRawBundle(reply, 'reply.json'));
+  assertClean(t, text, reply);
+
+  const copy = JSON.parse(text) as Record<string, unknown>;
+  t.same(Object.keys(copy), [
+    'certkey_redacted',
+    'ca_cert',
+    'cert',
+    'private_key',
+    'target_mgmt_cert',
+    'target_mgmt_private_key',
+    'target_data_cert',
+    'target_data_private_key',
+  ]);
+  for (const field of ['ca_cert', 'cert', 'target_mgmt_cert', 'target_data_cert']) {
+    t.equal(copy[field], reply[field], `${field} copied unchanged`);
+  }
+  for (const field of KEY_FIELDS) {
+    t.match(copy[field], /^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+    t.match(marker.fingerprints[field], /^sha256:[0-9a-f]{64}$/, `${field} fingerprinted`);
+  }
+  t.same(readRedactedMarker(copy, 'copy'), marker, 'the marker reads back');
+  t.equal(marker.omitted, undefined);
+  t.equal(marker.removed, undefined);
+});
+
+t.test('the copy parses as redacted: the pair suite matches by public key', async (t) => {
+  const reply = await generateBundle({ defect: 'crossed-target-keys' });
+  const raw = toRawBundle(JSON.parse(redactBundle(toRawBundle(reply, 'r')).text), 'copy');
+  t.equal(raw.redacted, true, 'intake sees the marker');
+
+  const { bundle, checks } = parseBundle(raw);
+  t.equal(Object.keys(bundle.keys).length, 0, 'no private keys');
+  t.equal(Object.keys(bundle.publicKeys).length, 3, 'three public keys');
+  for (const check of checks.filter((each) => each.subject.endsWith('private_key'))) {
+    t.equal(check.status, 'warn', `${check.subject}: a public key is a warning`);
+  }
+  const pair = await pairSuite.run({
+    bundle,
+    options: { at: new Date(), minDays: 30, handshakeTimeoutMs: 10_000 },
+    earlier: checks,
+  });
+  t.same(
+    pair.map((check) => check.status),
+    ['pass', 'fail', 'fail'],
+    'the swapped target keys still fail to pair',
+  );
+  t.match(pair[1]?.message, /the keys are swapped/);
+});
+
+t.test('without the marker, a public key in a key field fails the parse suite', async (t) => {
+  const reply = await generateBundle();
+  const copy = JSON.parse(redactBundle(toRawBundle(reply, 'r')).text) as Record<string, unknown>;
+  delete copy.certkey_redacted;
+
+  const { bundle, checks } = parseBundle(toRawBundle(copy, 'unmarked.json'));
+  t.equal(Object.keys(bundle.publicKeys).length, 0, 'no public key taken');
+  for (const field of KEY_FIELDS) {
+    const check = checks.find((each) => each.subject === field);
+    t.equal(check?.status, 'fail', `${field} fails`);
+    t.match(check?.message, /holds a public key where the private key of .* belongs/);
+    t.match(check?.remedy, /certkey export --redacted/);
+  }
+});
+
+t.test('a marker of another version or shape is refused, naming the file', async (t) => {
+  for (const marker of [{ version: 2 }, 'yes', null, { fingerprints: {} }]) {
+    t.throws(
+      () => toRawBundle({ certkey_redacted: marker }, 'odd.json'),
+      { code: 'E_INPUT_SHAPE', message: /^odd\.json: the certkey_redacted marker/ },
+      JSON.stringify(marker),
+    );
+  }
+  t.equal(readRedactedMarker({ cert: 'x' }, 'plain.json'), undefined);
+});
+
+t.test('unreadable keys are left out and named; private keys in cert fields cut', async (t) => {
+  const encrypted = await generateBundle({ defect: 'encrypted-key' });
+  const one = redactBundle(toRawBundle(encrypted, 'r'));
+  assertClean(t, one.text, encrypted);
+  t.notOk('target_mgmt_private_key' in JSON.parse(one.text), 'the encrypted key is left out');
+  t.match(one.marker.omitted?.target_mgmt_private_key, /encrypted private key/);
+  t.equal(Object.keys(one.marker.fingerprints).length, 2);
+
+  const keyInCert = await generateBundle({ defect: 'key-in-cert-field' });
+  const two = redactBundle(toRawBundle(keyInCert, 'r'));
+  assertClean(t, two.text, keyInCert);
+  t.match(two.marker.removed?.target_data_cert, /private key block\(s\) removed/);
+
+  const certInKey = await generateBundle({ defect: 'cert-in-key-field' });
+  const three = redactBundle(toRawBundle(certInKey, 'r'));
+  t.equal(JSON.parse(three.text).cert, certInKey.cert, 'the certificate is kept');
+  t.match(three.marker.omitted?.private_key, /holds a certificate where a private key belongs/);
+
+  const wrong = redactBundle(toRawBundle({ ...certInKey, private_key: 42, cert: {} }, 'r'));
+  t.match(wrong.marker.omitted?.private_key, /a number, not a PEM string/);
+  t.match(wrong.marker.removed?.cert, /an? object, not a PEM string/);
+});
+
+t.test('the final scan refuses a copy holding a line of a key', async (t) => {
+  const reply = await generateBundle();
+  const key = reply.private_key as string;
+  const line = secretLines(key)[1] as string;
+  t.ok(line, 'a key line to plant');
+  t.throws(() => assertNoSecrets(`{"cert": "${line}"}`, [key]), { code: 'E_INTERNAL' });
+  t.throws(() => assertNoSecrets('{"x": "-----BEGIN PRIVATE KEY-----"}', []), {
+    code: 'E_INTERNAL',
+  });
+  t.doesNotThrow(() => assertNoSecrets(`{"cert": "${line}"}`, [key], new Set([line])));
+});
