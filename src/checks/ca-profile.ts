@@ -20,15 +20,21 @@ function label(cert: ParsedCert, bundle: ParsedBundle): string {
   return `${whichCert(cert, bundle)} ${nameOf(cert)}`;
 }
 
+/** Says that a CA certificate lacks basicConstraints, and what OpenSSL makes of that. */
+function missingConstraints(cert: ParsedCert, bundle: ParsedBundle): string {
+  const missing = `${label(cert, bundle)} has no basicConstraints extension`;
+  // OpenSSL trusts a self-signed root without it (RFC 5280 4.2.1.9 and strict verifiers do not).
+  if (!isSelfSigned(cert)) return missing;
+  return `${missing} (OpenSSL still trusts such a root; strict verifiers and RFC 5280 do not)`;
+}
+
 /** Every CA certificate is a CA: basicConstraints cA=TRUE, marked critical, and a subject. */
 export function checkIsCa(bundle: ParsedBundle): Check {
   const faults: string[] = [];
   const strict: string[] = [];
   for (const cert of judgedCas(bundle)) {
     const constraints = extensionOf(cert, x509.BasicConstraintsExtension);
-    const missing = `${label(cert, bundle)} has no basicConstraints extension`;
-    // OpenSSL trusts a self-signed root without basicConstraints; strict verifiers do not.
-    if (!constraints) (isSelfSigned(cert) ? strict : faults).push(missing);
+    if (!constraints) faults.push(missingConstraints(cert, bundle));
     else if (!constraints.ca) faults.push(`${label(cert, bundle)} has basicConstraints cA=FALSE`);
     else if (!constraints.critical) {
       strict.push(`${label(cert, bundle)} has basicConstraints cA=TRUE not marked critical`);
@@ -40,7 +46,7 @@ export function checkIsCa(bundle: ParsedBundle): Check {
     return check.fail(
       'ca',
       'is-ca',
-      `${faults.join('; ')}: a TLS peer refuses it as an issuer`,
+      `${faults.join('; ')}: only a CA certificate may issue others (RFC 5280 4.2.1.9)`,
       'reissue the CA certificate with a subject and basicConstraints critical, CA:TRUE',
     );
   }

@@ -45,7 +45,11 @@ async function loadMtls(): Promise<Suite | string> {
   }
 }
 
-/** Runs `suites` over a parsed bundle in order, each seeing the checks before it. */
+/**
+ * Runs `suites` over a parsed bundle in SUITE_NAMES order, each seeing the checks before
+ * it. Suites this runner does not hold (`probe`, which needs a live target and is run by
+ * the command that knows it) are left to their callers.
+ */
 export async function runSuites(
   bundle: ParsedBundle,
   options: CheckOptions,

@@ -122,9 +122,7 @@ t.test('refuses keys it cannot use, saying why', async (t) => {
     const { check, key } = keyCheck(pem);
     t.equal(check.status, status, `${name}: ${status}`);
     t.equal(check.message, message, `${name}: exact message`);
-    t.notMatch(check.message, /corrupt/, `${name}: not called corrupt`, {
-      skip: name === 'a corrupt key',
-    });
+    if (name !== 'a corrupt key') t.notMatch(check.message, /corrupt/, `${name}: not corrupt`);
     t.equal(key, undefined, `${name}: no key`);
     for (const piece of secretPieces(pem))
       t.notOk(`${check.message} ${check.remedy}`.includes(piece), `${name}: no key bytes`);

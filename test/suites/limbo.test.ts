@@ -134,7 +134,6 @@ const STRICT = new Set([
   'rfc5280::intermediate-missing-aki',
   'rfc5280::leaf-missing-aki',
   'rfc5280::missing-ski',
-  'rfc5280::root-missing-basic-constraints',
   'rfc5280::root-non-critical-basic-constraints',
   'webpki::malformed-aia',
 ]);
