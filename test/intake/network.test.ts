@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -7,6 +9,10 @@ import { proxyUrl, readEndpointCa, redactUrl } from '../../src/intake/dispatcher
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
 import { keyToPem, makeCert, makeKey } from '../../src/gen/pki.js';
 import { startMock, type MockServer } from '../../src/mock/server.js';
+import { regionOf } from '../../src/commands/run-options.js';
+import { runCli } from '../helpers/cli.js';
+import { startIamMock } from '../helpers/iam-mock.js';
+import { CLI } from '../helpers/paths.js';
 import { TOKEN, sampleReply } from './fixtures.js';
 
 const TASK = 'task-net-1';
@@ -249,4 +255,139 @@ t.test('--endpoint-ca files are read and checked', async (t) => {
   ] as const) {
     await t.rejects(readEndpointCa(`${dir}/${name}`), { code: 'E_INPUT_READ', message: pattern });
   }
+});
+
+/** Proxy variables emptied, so the machine's own settings do not reach the CLI. */
+const CLEAN_ENV = {
+  HTTPS_PROXY: '',
+  HTTP_PROXY: '',
+  https_proxy: '',
+  http_proxy: '',
+  NO_PROXY: '',
+};
+
+t.test('certkey run --proxy --endpoint-ca: through the proxy, password unseen', async (t) => {
+  const endpoint = await tlsEndpoint(t);
+  const proxy = await connectProxy(t, { user: PROXY_USER, password: PROXY_PASSWORD });
+  const dir = t.testdir({ 'ca.pem': pki.caPem });
+  const withAuth = `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}`;
+  const args = ['run', '--task-id', TASK, '--endpoint', endpoint.url, '--proxy', withAuth];
+  const env = { ...CLEAN_ENV, SMS_AUTH_TOKEN: TOKEN, NODE_DEBUG: 'certkey' };
+
+  const trusted = await runCli([...args, '--endpoint-ca', `${dir}/ca.pem`], { env, cwd: dir });
+  t.equal(trusted.code, EXIT.checkFailed, 'fetched and checked (the sample PEMs fail parse)');
+  t.same(proxy.tunnels, [new URL(endpoint.url).host]);
+  t.match(trusted.stderr, /proxy \S*\*\*\*@127\.0\.0\.1/, 'the debug log shows it redacted');
+
+  const untrusted = await runCli(args, { env, cwd: dir });
+  t.equal(untrusted.code, EXIT.fetch);
+  t.match(untrusted.stderr, /E_FETCH_NETWORK: TLS with 127\.0\.0\.1:\d+ failed/);
+  t.match(untrusted.stderr, /remedy: .*--endpoint-ca FILE/);
+  for (const result of [trusted, untrusted]) {
+    t.notMatch(result.stdout + result.stderr, PROXY_PASSWORD, 'the proxy password is not shown');
+    t.notMatch(result.stdout + result.stderr, TOKEN, 'the token is not shown');
+  }
+});
+
+t.test('certkey run --iam-user: a token from IAM, then the fetch', async (t) => {
+  const password = 'iam-p4ss-word-77e1';
+  const iam = await startIamMock({
+    user: 'migrator',
+    domain: 'corp-account',
+    password,
+    project: 'ap-southeast-3',
+    token: TOKEN,
+  });
+  t.teardown(() => iam.close());
+  const sms = await startMock({ token: TOKEN, bundles: () => sampleReply() });
+  t.teardown(() => sms.close());
+
+  const base = ['run', '--task-id', TASK, '--endpoint', sms.url, '--iam-user', 'migrator'];
+  const iamArgs = ['--iam-domain', 'corp-account', '--iam-endpoint', iam.url];
+  const env = { ...CLEAN_ENV, HUAWEICLOUD_IAM_PASSWORD: password, SMS_AUTH_TOKEN: '' };
+  const dir = t.testdir({ token: 'x\n' });
+
+  const ok = await runCli([...base, ...iamArgs, '--iam-project', 'ap-southeast-3'], {
+    env,
+    cwd: dir,
+  });
+  t.equal(ok.code, EXIT.checkFailed, ok.stderr);
+  t.equal(iam.requests.length, 1);
+  t.match(iam.requests[0]?.json, {
+    auth: {
+      identity: { password: { user: { name: 'migrator' } } },
+      scope: { project: { name: 'ap-southeast-3' } },
+    },
+  });
+  t.notMatch(ok.stdout + ok.stderr, password);
+  t.notMatch(ok.stdout + ok.stderr, TOKEN);
+
+  const noProject = await runCli([...base, ...iamArgs], { env, cwd: dir });
+  t.equal(noProject.code, EXIT.usage);
+  t.match(noProject.stderr, /--iam-project is needed/);
+
+  const both = await runCli([...base, ...iamArgs, '--token-file', `${dir}/token`], {
+    env,
+    cwd: dir,
+  });
+  t.equal(both.code, EXIT.usage);
+  t.match(both.stderr, /--iam-user and --token-file both given/);
+
+  const noDomain = await runCli(base, { env, cwd: dir });
+  t.equal(noDomain.code, EXIT.usage);
+  t.match(noDomain.stderr, /--iam-user needs --iam-domain/);
+});
+
+t.test('the IAM project defaults to the region of --endpoint', async (t) => {
+  t.equal(regionOf('https://sms.ap-southeast-3.myhuaweicloud.com'), 'ap-southeast-3');
+  t.equal(regionOf('https://sms.eu-west-101.myhuaweicloud.eu'), 'eu-west-101');
+  t.throws(() => regionOf('http://127.0.0.1:8080'), { code: 'E_USAGE' });
+});
+
+t.test('certkey mock --credentials-file judges AK/SK-signed requests', async (t) => {
+  const dir = t.testdir({
+    'bundle.json': JSON.stringify(sampleReply()),
+    'good.json': JSON.stringify({ ak: 'AKMOCKTEST000001', sk: 'sk-mock-secret-a1b2c3d4' }),
+    'bad.json': JSON.stringify({ ak: 'AKMOCKTEST000001', sk: 'sk-wrong-secret-e5f6' }),
+  });
+  for (const name of ['good.json', 'bad.json']) chmodSync(`${dir}/${name}`, 0o600);
+
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'mock',
+      '--bundle',
+      `${dir}/bundle.json`,
+      '--token',
+      TOKEN,
+      '--credentials-file',
+      `${dir}/good.json`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.teardown(() => {
+    child.kill('SIGTERM');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+    });
+    child.on('exit', (code) => reject(new Error(`mock exited ${code}`)));
+  });
+  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+  const args = ['run', '--task-id', TASK, '--endpoint', url, '--credentials-file'];
+  const env = { ...CLEAN_ENV, SMS_AUTH_TOKEN: '' };
+  const good = await runCli([...args, `${dir}/good.json`], { env, cwd: dir });
+  t.equal(good.code, EXIT.checkFailed, good.stderr);
+
+  const bad = await runCli([...args, `${dir}/bad.json`], { env, cwd: dir });
+  t.equal(bad.code, EXIT.fetch);
+  t.match(bad.stderr, /401 Unauthorized: APIGW\.0301/);
+  t.match(bad.stderr, /remedy: .*AK and SK are one current pair.*clock/);
+  t.notMatch(bad.stderr, /IAM token/);
+  t.notMatch(good.stderr + bad.stderr, /sk-mock-secret|sk-wrong-secret/);
 });
