@@ -23,7 +23,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
 
   const { readVerifyInputs } = await import('../verify/inputs.js');
   const inputs = await readVerifyInputs({ ca, cert, ...(untrusted ? { untrusted } : {}) });
-  const { verifyChecks } = await import('../verify/check.js');
+  const { verdictOf, verifyChecks } = await import('../verify/check.js');
   const checks = await verifyChecks(inputs, role, { at, minDays, handshakeTimeoutMs: 0 });
 
   const { tlsEnvironment } = await import('../handshake/environment.js');
@@ -49,7 +49,7 @@ export async function verifyCommand(argv: Record<string, unknown>): Promise<numb
     const { renderSummary } = await import('../report/summary.js');
     process.stdout.write(renderSummary(run));
   }
-  return checks.some((check) => check.status === 'fail') ? EXIT.checkFailed : EXIT.ok;
+  return verdictOf(checks) === 'valid' ? EXIT.ok : EXIT.checkFailed;
 }
 
 /** `--purpose`: the leaf's TLS role; a server unless told otherwise. */

@@ -40,6 +40,11 @@ export async function verifyChecks(
   return [...judged, checkTrustedRoot(bundle, role, inputs)];
 }
 
+/** The verdict of `certkey verify`: invalid when any check failed; warnings do not count. */
+export function verdictOf(checks: readonly Check[]): 'valid' | 'invalid' {
+  return checks.some((entry) => entry.status === 'fail') ? 'invalid' : 'valid';
+}
+
 /** The leaf's chain ends at a self-signed root given with `--ca`. */
 export function checkTrustedRoot(
   bundle: ParsedBundle,
