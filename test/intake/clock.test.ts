@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import { CertkeyError } from '../../src/errors.js';
+import { CertkeyError, EXIT } from '../../src/errors.js';
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
 import {
   MAX_CLOCK_SKEW_SECONDS,
@@ -11,6 +13,7 @@ import {
 import type { AkSkCredentials } from '../../src/intake/sign.js';
 import { startMock, type MockHook, type MockServer } from '../../src/mock/server.js';
 import { runCli } from '../helpers/cli.js';
+import { CLI } from '../helpers/paths.js';
 import { TOKEN, sampleReply } from './fixtures.js';
 
 const TASK = 'task-clock';
@@ -138,4 +141,52 @@ t.test('certkey run: the warning on stderr and the note in the JSON report', asy
   t.match(result.stderr, /certkey: warning: this machine's clock is 1[45] min \d+ s behind/);
   const report = JSON.parse(result.stdout) as { tasks: { notes?: string[] }[] };
   t.match(report.tasks[0]?.notes?.join('\n') ?? '', /clock is 1[45] min \d+ s behind/);
+});
+
+t.test('certkey mock --credentials-file judges AK/SK-signed requests', async (t) => {
+  const dir = t.testdir({
+    'bundle.json': JSON.stringify(sampleReply()),
+    'good.json': JSON.stringify({ ak: 'AKMOCKTEST000001', sk: 'sk-mock-secret-a1b2c3d4' }),
+    'bad.json': JSON.stringify({ ak: 'AKMOCKTEST000001', sk: 'sk-wrong-secret-e5f6' }),
+  });
+  for (const name of ['good.json', 'bad.json']) chmodSync(`${dir}/${name}`, 0o600);
+
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'mock',
+      '--bundle',
+      `${dir}/bundle.json`,
+      '--token',
+      TOKEN,
+      '--credentials-file',
+      `${dir}/good.json`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.teardown(() => {
+    child.kill('SIGTERM');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+    });
+    child.on('exit', (code) => reject(new Error(`mock exited ${code}`)));
+  });
+  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+  const args = ['run', '--task-id', TASK, '--endpoint', url, '--credentials-file'];
+  const env = { HTTPS_PROXY: '', HTTP_PROXY: '', SMS_AUTH_TOKEN: '' };
+  const good = await runCli([...args, `${dir}/good.json`], { env, cwd: dir });
+  t.equal(good.code, EXIT.checkFailed, good.stderr);
+
+  const bad = await runCli([...args, `${dir}/bad.json`], { env, cwd: dir });
+  t.equal(bad.code, EXIT.fetch);
+  t.match(bad.stderr, /401 Unauthorized: APIGW\.0301/);
+  t.match(bad.stderr, /remedy: .*AK and SK are one current pair.*clock/);
+  t.notMatch(bad.stderr, /IAM token/);
+  t.notMatch(good.stderr + bad.stderr, /sk-mock-secret|sk-wrong-secret/);
 });
