@@ -107,6 +107,7 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           describe: 'retries on network errors, 429 and 5xx, with backoff (0: none)',
         })
         .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
+        .option('save-bundle', { type: 'string', describe: 'keep the fetched reply (mode 0600)' })
         .option('out', {
           type: 'string',
           default: 'reports',

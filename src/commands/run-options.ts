@@ -22,7 +22,8 @@ export const DEFAULT_IAM_ENDPOINT = 'https://iam.myhuaweicloud.com';
 
 /** Where the bundle comes from. */
 export type BundleSource =
-  { kind: 'file'; path: string } | ({ kind: 'api'; endpoint: string; taskId: string } & ApiAuth);
+  | { kind: 'file'; path: string }
+  | ({ kind: 'api'; endpoint: string; taskId: string; saveTo?: string } & ApiAuth);
 
 /** Validated options of `certkey run`. */
 export interface RunOptions {
@@ -224,12 +225,14 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
     }
     const network = await readNetworkOptions(argv);
     const timeout = nonNegative('timeout', argv.timeout ?? 10) * 1000;
+    const saveTo = await readSaveBundle(argv);
     source = {
       kind: 'api',
       endpoint,
       taskId,
       ...(await readAuth(argv, network, timeout)),
       network,
+      ...(saveTo === undefined ? {} : { saveTo }),
     };
   } else {
     throw new CertkeyError(
@@ -253,4 +256,17 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
     verbose: argv.verbose === true,
     timeoutMs,
   };
+}
+
+/** `--save-bundle FILE`: only for a fetch, and refused early when FILE is readable by others. */
+async function readSaveBundle(argv: Record<string, unknown>): Promise<string | undefined> {
+  const path = argv['save-bundle'];
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path === '') {
+    throw new CertkeyError('E_USAGE', '--save-bundle needs a file name', 'add --save-bundle FILE');
+  }
+
+  const { checkSaveTarget } = await import('../intake/save.js');
+  await checkSaveTarget(path);
+  return path;
 }

@@ -33,6 +33,14 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     );
   }
 
+  if (argv['save-bundle'] !== undefined && (tasks.ids.length > 1 || argv.bundle !== undefined)) {
+    throw new CertkeyError(
+      'E_USAGE',
+      '--save-bundle keeps one fetched reply: it needs a single --task-id',
+      'drop --save-bundle, or run once per task to keep each reply',
+    );
+  }
+
   const first = tasks.ids[0];
   const options = await readRunOptions({ ...argv, 'task-id': first });
   for (const id of tasks.repeated) {

@@ -32,7 +32,13 @@ export interface TimedTaskResult extends TaskResult {
 /** Where one task's bundle comes from. */
 export type TaskSource =
   | { kind: 'file'; path: string }
-  | ({ kind: 'api'; endpoint: string; taskId: string; timeoutMs: number } & ApiAuth);
+  | ({
+      kind: 'api';
+      endpoint: string;
+      taskId: string;
+      timeoutMs: number;
+      saveTo?: string;
+    } & ApiAuth);
 
 const STATIC = SUITE_NAMES.filter((name) => name !== 'parse' && name !== 'mtls');
 
@@ -103,6 +109,10 @@ async function readSource(source: TaskSource): Promise<RawBundle> {
     ...(source.network ? { network: source.network } : {}),
     userAgent: `certkey/${VERSION}`,
   });
+  if (source.saveTo) {
+    const { saveReply } = await import('../intake/save.js');
+    await saveReply(source.saveTo, fetched.raw);
+  }
   return fetched.raw;
 }
 
