@@ -45,25 +45,31 @@ export function formatFailure(failure: TlsFailure): string {
 /** One sentence saying who refused whom and why. */
 export function describeRefusal(refusal: Refusal, sides: Sides): string {
   const { target, source } = sides;
-  const listenerSide = (failure: TlsFailure) =>
-    failure.stage === 'load'
-      ? `the target listener could not load ${target.cert} with ${target.key}: ` +
-        formatFailure(failure)
-      : `the target listener (${target.cert}) refused the client (${source.cert}): ` +
-        formatFailure(failure);
-  const clientSide = (failure: TlsFailure) =>
-    failure.stage === 'load'
-      ? `the client could not load ${source.cert} with ${source.key}: ${formatFailure(failure)}`
-      : `the client (${source.cert}) refused the target listener (${target.cert}): ` +
-        formatFailure(failure);
+  const listenerSide = (failure: TlsFailure) => {
+    if (failure.stage === 'load') {
+      return `the target listener could not load ${target.cert} with ${target.key}`;
+    }
+    return failure.stage === 'verify'
+      ? `the target listener (${target.cert}) refused the client certificate (${source.cert})`
+      : `the target listener (${target.cert}) broke off the handshake with the client`;
+  };
+  const clientSide = (failure: TlsFailure) => {
+    if (failure.stage === 'load')
+      return `the client could not load ${source.cert} with ${source.key}`;
+    return failure.stage === 'verify'
+      ? `the client (${source.cert}) refused the target certificate (${target.cert})`
+      : `the client (${source.cert}) broke off the handshake with the target listener`;
+  };
+  const said = (side: (failure: TlsFailure) => string, failure: TlsFailure) =>
+    `${side(failure)}: ${formatFailure(failure)}`;
 
   switch (refusal.side) {
     case 'listener':
-      return listenerSide(refusal.listener);
+      return said(listenerSide, refusal.listener);
     case 'client':
-      return clientSide(refusal.client);
+      return said(clientSide, refusal.client);
     case 'both':
-      return `${clientSide(refusal.client)}; and ${listenerSide(refusal.listener)}`;
+      return `${said(clientSide, refusal.client)}; and ${said(listenerSide, refusal.listener)}`;
   }
 
   const seen = [refusal.client, refusal.listener].filter((f): f is TlsFailure => !!f);

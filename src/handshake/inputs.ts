@@ -2,7 +2,6 @@
  * The bundle material a loopback handshake needs, taken from the parsed bundle, or the reason
  * it cannot be had: a field missing, not parsed, or redacted to a public key.
  */
-import { scrubSecrets } from '../errors.js';
 import { LEAF_FIELDS } from '../model.js';
 import type { Check, Field, KeyField, LeafField, ParsedBundle } from '../model.js';
 import type { Identity } from './mutual.js';
@@ -22,7 +21,8 @@ export function unusable(
   const parse = earlier.find(
     (check) => check.suite === 'parse' && check.subject === field && check.status === 'fail',
   );
-  if (parse) return `${field} did not parse: ${scrubSecrets(parse.message)}`;
+  // The parse suite's messages name the field and hold no key material; reuse them as they are.
+  if (parse) return parse.message.startsWith(field) ? parse.message : `${field}: ${parse.message}`;
   if (bundle.raw.fields[field] === undefined && bundle.raw.wrongType[field] === undefined) {
     return `${field} is missing from the bundle`;
   }

@@ -17,7 +17,9 @@ export function remedyFor(refusal: Refusal, sides: Sides, env: TlsEnvironment): 
   const byCode: Record<string, string> = {
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: `${field} was not issued by a certificate in ca: ${REFETCH}`,
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: `${field}'s issuer is not in ca: ${REFETCH}`,
-    UNABLE_TO_GET_ISSUER_CERT: `${field}'s issuer is not in ca: ${REFETCH}`,
+    UNABLE_TO_GET_ISSUER_CERT:
+      `the chain of ${field} stops at a certificate whose issuer is not in ca (a root or ` +
+      `intermediate is missing): ${REFETCH}`,
     DEPTH_ZERO_SELF_SIGNED_CERT: `${field} is self-signed and not in ca: ${REFETCH}`,
     SELF_SIGNED_CERT_IN_CHAIN: `the chain of ${field} ends in a root that is not in ca: ${REFETCH}`,
     CERT_HAS_EXPIRED: `${field} (or its CA) has expired: request a new certkey bundle for the task`,
@@ -25,8 +27,9 @@ export function remedyFor(refusal: Refusal, sides: Sides, env: TlsEnvironment): 
       `${field} is not valid yet: check the clocks of both machines, ` +
       'or wait for its notBefore',
     INVALID_PURPOSE:
-      `${field}'s extendedKeyUsage does not allow its role (clientAuth for cert, serverAuth ` +
-      'for the targets), or a CA above it is not marked cA=TRUE: request a reissued bundle',
+      `OpenSSL will not accept ${field} in its TLS role: check its extendedKeyUsage (clientAuth ` +
+      'for cert, serverAuth for the targets) and basicConstraints (a leaf must not be a CA, ' +
+      'its issuer must be); request a reissued bundle',
     INVALID_CA:
       'a certificate in ca is not a CA to OpenSSL (basicConstraints cA, keyUsage keyCertSign): ' +
       'request a reissued bundle',
@@ -40,6 +43,7 @@ export function remedyFor(refusal: Refusal, sides: Sides, env: TlsEnvironment): 
 
   return (
     byFragment(code, field, env) ??
+    byReason(failure.reason, field) ??
     `see OpenSSL's reason; the chain, usage and strength checks of ${field} usually say more`
   );
 }
@@ -48,6 +52,27 @@ export function remedyFor(refusal: Refusal, sides: Sides, env: TlsEnvironment): 
 function pick(refusal: Refusal): TlsFailure | undefined {
   if (refusal.side === 'client') return refusal.client;
   return refusal.listener ?? refusal.client;
+}
+
+/** Verify errors Node reports as UNSPECIFIED still carry OpenSSL's words on the client side. */
+function byReason(reason: string, field: string): string | undefined {
+  if (/certificate signing/.test(reason)) {
+    return `a CA above ${field} lacks keyCertSign in its keyUsage: request a reissued CA`;
+  }
+  if (/digest algorithm too weak/.test(reason)) {
+    const what = `${field} or a CA above it is signed with a hash below the security level`;
+    return `${what}: reissue with SHA-256`;
+  }
+  if (/key too weak|too small/.test(reason)) {
+    return `a key in the chain of ${field} is below the security level: request a reissued bundle`;
+  }
+  if (/not named by Node/.test(reason)) {
+    return (
+      `the listener's OpenSSL refused ${field} for a reason Node does not name: the chain, ` +
+      `usage and strength checks of ${field} and ca say which rule it breaks`
+    );
+  }
+  return undefined;
 }
 
 function byFragment(code: string, field: string, env: TlsEnvironment): string | undefined {

@@ -64,7 +64,7 @@ t.test('TLS 1.3: the client finishes first, but the listener has the last word',
   t.equal(refusal?.listener?.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   t.match(
     describeRefusal(refusal ?? { side: 'unknown' }, sides),
-    'the target listener (target_mgmt_cert) refused the client (cert): ' +
+    'the target listener (target_mgmt_cert) refused the client certificate (cert): ' +
       'unable to verify the first certificate [UNABLE_TO_VERIFY_LEAF_SIGNATURE]',
   );
 });
@@ -93,9 +93,10 @@ t.test('when both sides refuse, both are named', async (t) => {
   );
   t.equal(
     text,
-    'the client (cert) refused the target listener (target_mgmt_cert): unable to verify the ' +
+    'the client (cert) refused the target certificate (target_mgmt_cert): unable to verify the ' +
       'first certificate [UNABLE_TO_VERIFY_LEAF_SIGNATURE]; and the target listener ' +
-      '(target_mgmt_cert) refused the client (cert): certificate has expired [CERT_HAS_EXPIRED]',
+      '(target_mgmt_cert) refused the client certificate (cert): certificate has expired ' +
+      '[CERT_HAS_EXPIRED]',
   );
 });
 

@@ -81,7 +81,10 @@ t.test('a source certificate from another CA is refused by the target listener',
   for (const name of ['tls1.2', 'tls1.3']) {
     const check = find(checks, 'target_mgmt_cert', name);
     t.equal(check.status, 'fail', name);
-    t.match(check.message, /the target listener \(target_mgmt_cert\) refused the client \(cert\)/);
+    t.match(
+      check.message,
+      /the target listener \(target_mgmt_cert\) refused the client certificate \(cert\)/,
+    );
     t.match(check.message, /unable to verify the first certificate \[UNABLE_TO_VERIFY_LEAF/);
     t.match(check.remedy, /^cert was not issued by a certificate in ca/);
   }
@@ -100,7 +103,7 @@ t.test('an expired source certificate is refused by the target listener', async 
   t.equal(check.status, 'fail');
   t.match(
     check.message,
-    /refused the client \(cert\): certificate has expired \[CERT_HAS_EXPIRED\]/,
+    /refused the client certificate \(cert\): certificate has expired \[CERT_HAS_EXPIRED\]/,
   );
   t.match(check.remedy, /request a new certkey bundle/);
   t.equal(find(checks, 'target_data_cert', 'tls1.2').status, 'fail');
@@ -114,7 +117,10 @@ t.test('a target certificate from another CA is refused by the client', async (t
   for (const name of ['tls1.2', 'tls1.3']) {
     const check = find(checks, 'target_data_cert', name);
     t.equal(check.status, 'fail', name);
-    t.match(check.message, /the client \(cert\) refused the target listener \(target_data_cert\)/);
+    t.match(
+      check.message,
+      /the client \(cert\) refused the target certificate \(target_data_cert\)/,
+    );
     t.match(check.message, /unable to verify the first certificate/);
     t.match(check.remedy, /^target_data_cert was not issued/);
   }
@@ -128,7 +134,8 @@ t.test('an EC target with keyUsage keyAgreement only fails TLS 1.2 and passes 1.
   const tls12 = find(checks, 'target_mgmt_cert', 'tls1.2');
   const tls13 = find(checks, 'target_mgmt_cert', 'tls1.3');
   t.equal(tls12.status, 'fail');
-  t.match(tls12.message, /^TLS 1\.2 failed: .*no shared cipher.*; TLS 1\.3 succeeded/);
+  t.match(tls12.message, /^TLS 1\.2 failed: the target listener \(target_mgmt_cert\) broke off/);
+  t.match(tls12.message, /no shared cipher \[ERR_SSL_NO_SHARED_CIPHER\]; TLS 1\.3 succeeded/);
   t.match(tls12.remedy, /target_mgmt_cert allows no TLS 1\.2 key exchange.*digitalSignature/);
   t.equal(tls13.status, 'pass');
   t.match(tls13.note, /TLS 1\.2 failed/);
@@ -259,7 +266,7 @@ t.test('a field that did not parse skips the checks that need it, naming it', as
   for (const name of ['tls1.2', 'tls1.3']) {
     const check = find(checks, 'target_mgmt_cert', name);
     t.equal(check.status, 'skip');
-    t.match(check.message, /^cert did not parse: cert holds no PEM certificate block/);
+    t.match(check.message, /^cert holds no PEM certificate block/);
   }
   // The controls need only the target's own certificate and key.
   t.equal(find(checks, 'target_mgmt_cert', 'refuses-no-cert').status, 'pass');
