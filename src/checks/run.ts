@@ -19,6 +19,7 @@ import {
   type Suite,
   type SuiteName,
 } from '../model.js';
+import { noteHandshakeAgreement } from './agreement.js';
 import { checker, leafFields } from './common.js';
 
 const debug = debuglog('certkey');
@@ -71,6 +72,8 @@ export async function runSuites(
     debug('suite %s', name);
     checks.push(...(await suite.run({ bundle, options, earlier: checks })));
   }
+  // Static failures the handshake contradicted get a note, set on the earlier checks too.
+  if (suites.includes('mtls')) await noteHandshakeAgreement(checks);
   return checks.slice(earlier.length);
 }
 
