@@ -42,6 +42,8 @@ export interface BuiltDispatcher {
   delivered(): void;
   /** The longest a request can take in all, retries and waits included. */
   budgetMs(perAttemptMs: number): number;
+  /** The proxy URLs that may carry requests, credentials and all: never to be printed. */
+  proxies: readonly string[];
   /** Drops every connection. */
   close(): Promise<void>;
 }
@@ -62,7 +64,7 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
     timeout: timeoutMs,
     ...trustOf(options.endpointCa),
   };
-  const base = proxiedAgent(options, tlsOptions);
+  const { agent: base, proxies } = proxiedAgent(options, tlsOptions);
 
   let attempts = 0;
   let delivered = false;
@@ -90,6 +92,7 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
       delivered = true;
     },
     budgetMs: (perAttemptMs) => perAttemptMs * (retries + 1) + retries * MAX_WAIT_MS,
+    proxies,
     close: () => base.destroy().catch(() => undefined),
   };
 }
@@ -98,7 +101,7 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
 function proxiedAgent(
   options: NetworkOptions,
   tlsOptions: buildConnector.BuildOptions,
-): Dispatcher {
+): { agent: Dispatcher; proxies: string[] } {
   const common = {
     connect: tlsOptions,
     requestTls: tlsOptions,
@@ -107,7 +110,7 @@ function proxiedAgent(
   if (options.proxy !== undefined) {
     const uri = proxyUrl(options.proxy, '--proxy');
     debug('proxy %s (from --proxy)', redactUrl(uri));
-    return new ProxyAgent({ ...common, uri });
+    return { agent: new ProxyAgent({ ...common, uri }), proxies: [uri] };
   }
 
   const env = options.env ?? process.env;
@@ -119,12 +122,13 @@ function proxiedAgent(
     return uri;
   });
   const none = PROXY_VARIABLES.none.map((name) => env[name]).find((value) => value?.trim());
-  return new EnvHttpProxyAgent({
+  const agent = new EnvHttpProxyAgent({
     ...common,
     httpProxy: httpProxy ?? '',
     httpsProxy: httpsProxy ?? '',
     noProxy: none ?? '',
   });
+  return { agent, proxies: [httpProxy, httpsProxy].filter((uri) => !!uri) as string[] };
 }
 
 /**
@@ -153,6 +157,11 @@ export function proxyUrl(value: string, source: string): string {
   }
   if (!url.hostname) throw fail('names no host');
   return url.href;
+}
+
+/** The port a URL connects to. */
+export function portOf(url: URL): number {
+  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
 /** A URL with any user name and password replaced, for messages and logs. */

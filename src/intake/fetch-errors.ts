@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { CertkeyError, scrubSecrets } from '../errors.js';
 import { describeSkew } from './fetch-clock.js';
+import { proxyError, type ProxyRoute } from './fetch-proxy-errors.js';
 
 /** What the service said in an error reply, as far as it said anything. */
 export interface ErrorReply {
@@ -169,7 +170,15 @@ export function clean(text: string, token: string): string {
 }
 
 /** Builds the error for a request that got no reply: E_FETCH_TIMEOUT or E_FETCH_NETWORK. */
-export function networkError(error: unknown, host: string, timeoutMs: number): CertkeyError {
+export function networkError(
+  error: unknown,
+  host: string,
+  timeoutMs: number,
+  route?: ProxyRoute,
+): CertkeyError {
+  const viaProxy = proxyError(error, host, route);
+  if (viaProxy) return viaProxy;
+
   const code = errorCode(error);
   const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
   const slow = 'check the network path to the endpoint, or raise --timeout';
@@ -189,33 +198,8 @@ export function networkError(error: unknown, host: string, timeoutMs: number): C
     return new CertkeyError('E_FETCH_TIMEOUT', message, slow);
   }
 
-  const proxied = proxyRefusal(error, host);
-  if (proxied) return proxied;
   const [message, remedy] = networkSentence(code, host);
   return new CertkeyError('E_FETCH_NETWORK', message, remedy);
-}
-
-/**
- * A proxy that answered CONNECT with something other than 200; undici says so only in its
- * message. The proxy's URL (and any password in it) is not repeated.
- */
-function proxyRefusal(error: unknown, host: string): CertkeyError | undefined {
-  const text = error instanceof Error ? error.message : '';
-  const status = /Proxy response \((\d{3})\)|Proxy Authentication Required \((\d{3})\)/.exec(text);
-  const code = Number(status?.[1] ?? status?.[2]);
-  if (!code) return undefined;
-
-  const said = `${code} ${STATUS_CODES[code] ?? ''}`.trim();
-  const remedy =
-    code === 407
-      ? 'check the proxy user name and password (http://user:password@host:port in --proxy ' +
-        'or HTTPS_PROXY), or ask for the proxy to let this machine through'
-      : `ask for ${host} to be allowed through the proxy, or bypass it with NO_PROXY`;
-  return new CertkeyError(
-    'E_FETCH_NETWORK',
-    `the proxy refused a tunnel to ${host} (${said})`,
-    remedy,
-  );
 }
 
 /** The timeout for the whole exchange, when the reply trickles in too slowly. */

@@ -7,10 +7,11 @@ import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
-import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
+import { buildDispatcher, portOf, type NetworkOptions } from './dispatcher.js';
 import { clockSkewSeconds, skewNote } from './fetch-clock.js';
 import { clean, deadlineError, httpError, networkError, withAttempts } from './fetch-errors.js';
 import { checkRequest } from './fetch-input.js';
+import type { ProxyRoute } from './fetch-proxy-errors.js';
 import { signRequest, type AkSkCredentials } from './sign.js';
 
 const debug = debuglog('certkey');
@@ -112,10 +113,9 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
       ...(skew === undefined ? {} : { clockSkewSeconds: skew }),
     };
   } catch (error) {
-    throw withAttempts(
-      failureOf(error, deadline, host, totalMs, options.timeoutMs),
-      net.attempts(),
-    );
+    const route = { proxies: net.proxies, endpointPort: portOf(base) };
+    const failure = failureOf(error, deadline, host, totalMs, options.timeoutMs, route);
+    throw withAttempts(failure, net.attempts());
   } finally {
     await net.close();
   }
@@ -128,10 +128,11 @@ function failureOf(
   host: string,
   totalMs: number,
   timeoutMs: number,
+  route: ProxyRoute,
 ): CertkeyError {
   if (error instanceof CertkeyError) return error;
   if (deadline.aborted) return deadlineError(host, totalMs);
-  return networkError(error, host, timeoutMs);
+  return networkError(error, host, timeoutMs, route);
 }
 
 /** Sends the GET; redirects are not followed, so the token only reaches the endpoint. */

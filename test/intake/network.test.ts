@@ -204,6 +204,22 @@ t.test('proxy credentials in the URL are sent and never shown', async (t) => {
   t.equal(proxy.refused.length, 1);
 });
 
+t.test('a proxy that cannot be reached is named, not the endpoint', async (t) => {
+  const endpoint = await tlsEndpoint(t);
+  const dead = `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:9`;
+  for (const network of [{ proxy: dead, env: NO_ENV }, { env: { https_proxy: dead } }]) {
+    const error = await failure(requestTo(endpoint.url, { network }));
+    t.equal(error.code, 'E_FETCH_NETWORK');
+    t.match(error.message, /cannot reach the proxy http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
+    t.match(error.remedy, /NO_PROXY/);
+    t.notMatch(formatError(error), PROXY_PASSWORD);
+  }
+
+  const unknownHost = { proxy: 'http://proxy.invalid:3128', env: NO_ENV };
+  const error = await failure(requestTo(endpoint.url, { network: unknownHost }));
+  t.match(error.message, /cannot reach the proxy http:\/\/proxy\.invalid:3128/);
+});
+
 t.test('proxy URLs are checked without showing a password', async (t) => {
   t.equal(redactUrl(`http://u:${PROXY_PASSWORD}@proxy:8080`), 'http://***@proxy:8080/');
   t.equal(proxyUrl('proxy.corp:3128', 'HTTPS_PROXY'), 'http://proxy.corp:3128/');
