@@ -32,7 +32,9 @@ export function checkValidity(
   const judged = `at ${isoDate(at)}`;
 
   if (notAfter.getTime() < notBefore.getTime()) {
-    const message = `${who} is never valid: its notAfter comes before its notBefore (${period}); days left: ${left}`;
+    const message =
+      `${who} is never valid: its notAfter comes before its notBefore (${period}); ` +
+      `days left: ${left}`;
     return check.fail(subject, name, message, REISSUE);
   }
   if (at.getTime() < notBefore.getTime()) {

@@ -72,7 +72,8 @@ export function checkSignatureHash(cert: ParsedCert, who: string, name: string):
     return check.skip(
       subject,
       name,
-      `skipped: certkey does not know the signature algorithm ${algorithm.name} of ${who} (${LIMIT})`,
+      `skipped: certkey does not know the signature algorithm ${algorithm.name} of ${who} ` +
+        `(${LIMIT})`,
     );
   }
 

@@ -107,7 +107,8 @@ export function checkCaIssuers(bundle: ParsedBundle): Check {
     return check.fail(
       'ca',
       'issuers',
-      `${faults.join('; ')} (a different CA with the same name signed it, or the bundle is altered)`,
+      `${faults.join('; ')} (a different CA with the same name signed it, or the bundle is ` +
+        'altered)',
       'fetch the bundle again: every certificate of ca must come from the same SMS CA',
     );
   }

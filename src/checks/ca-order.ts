@@ -28,11 +28,11 @@ export function checkNoExtra(bundle: ParsedBundle): Check {
   const names = extra.map(
     (cert) => `${whichCert(cert, bundle)} ${nameOf(cert)} (${certFingerprint(cert)})`,
   );
+  const count = extra.length === 1 ? 'an extra certificate' : `${extra.length} extra certificates`;
   return check.fail(
     'ca',
     'extra',
-    `ca holds ${extra.length === 1 ? 'an extra certificate' : `${extra.length} extra certificates`} ` +
-      `unrelated to the chain of any leaf: ${names.join(', ')}`,
+    `ca holds ${count} unrelated to the chain of any leaf: ${names.join(', ')}`,
     'remove it from ca; if a leaf was meant to chain to it, the bundle mixes parts of ' +
       'different tasks: fetch it again',
   );

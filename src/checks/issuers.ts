@@ -69,7 +69,8 @@ export function keyIdFault(child: ParsedCert, issuer: ParsedCert): string | null
   const { aki } = keyIds(child);
   const { ski } = keyIds(issuer);
   if (aki && ski && aki !== ski) {
-    return `its authority key identifier ${aki} is not the key identifier ${ski} of ${nameOf(issuer)}`;
+    const of = nameOf(issuer);
+    return `its authority key identifier ${aki} is not the key identifier ${ski} of ${of}`;
   }
   const extension = extensionOf(child, x509.AuthorityKeyIdentifierExtension);
   if (extension?.certId && !issuedPerOpenSsl(child, issuer)) {
@@ -94,7 +95,8 @@ function issuedPerOpenSsl(child: ParsedCert, issuer: ParsedCert): boolean {
 export function refusal(child: ParsedCert, issuer: ParsedCert): string | null {
   const verdict = verifiedBy(child, issuer);
   if (verdict === 'invalid') {
-    return `its signature does not verify with the key of ${nameOf(issuer)} (${certFingerprint(issuer)})`;
+    const key = `${nameOf(issuer)} (${certFingerprint(issuer)})`;
+    return `its signature does not verify with the key of ${key}`;
   }
   if (issuedPerOpenSsl(child, issuer)) return null;
 

@@ -84,7 +84,8 @@ function checkSignature(field: LeafField, leaf: ParsedCert, issuers: ParsedCert[
   const verdicts = issuers.map((issuer) => ({ issuer, verdict: verifiedBy(leaf, issuer) }));
   const valid = verdicts.find(({ verdict }) => verdict === 'valid');
   if (valid) {
-    const message = `the signature of ${field} verifies with the key of ${nameOf(valid.issuer)} (${certFingerprint(valid.issuer)})`;
+    const key = `${nameOf(valid.issuer)} (${certFingerprint(valid.issuer)})`;
+    const message = `the signature of ${field} verifies with the key of ${key}`;
     return check.pass(field, 'signature', message);
   }
   if (verdicts.some(({ verdict }) => verdict === 'unknown')) {
@@ -92,7 +93,8 @@ function checkSignature(field: LeafField, leaf: ParsedCert, issuers: ParsedCert[
     return check.skip(
       field,
       'signature',
-      `skipped: certkey cannot verify ${algorithm} signatures (a limit of certkey, not a defect of the bundle)`,
+      `skipped: certkey cannot verify ${algorithm} signatures (a limit of certkey, not a ` +
+        'defect of the bundle)',
     );
   }
   const keys = issuers.map((issuer) => `${nameOf(issuer)} (${certFingerprint(issuer)})`).join(', ');

@@ -36,7 +36,7 @@ export function fieldForRole(role: 'client' | 'server'): LeafField {
   return role === 'client' ? 'cert' : 'target_mgmt_cert';
 }
 
-/** Parses loose PEM into a view; the parse checks name the fields `ca`, the leaf's and its key's. */
+/** Parses loose PEM into a view; its parse checks name `ca`, the leaf's field and its key's. */
 export function viewFromPems(inputs: PemInputs): { bundle: ParsedBundle; checks: Check[] } {
   const field = fieldForRole(inputs.role);
   const keyField = KEY_OF[field];
@@ -71,7 +71,7 @@ export function viewFromPems(inputs: PemInputs): { bundle: ParsedBundle; checks:
   return { bundle, checks };
 }
 
-/** Runs the static suites over a view: pair (when a key was given), chain, expiry, usage, strength. */
+/** Runs the static suites over a view: pair (given a key), chain, expiry, usage, strength. */
 export async function checkView(
   inputs: PemInputs,
   options: CheckOptions,

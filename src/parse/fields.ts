@@ -43,6 +43,11 @@ function check(subject: Field, status: Status, message: string, remedy?: string)
   return remedy === undefined ? base : { ...base, remedy };
 }
 
+/** A JSON type name with its article: `an object`, `a number`. */
+function withArticle(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
 /** The text of a field, or the failing check that says why there is none. */
 function textOf(raw: RawBundle, field: Field): string | Check {
   const type = raw.wrongType[field];
@@ -50,8 +55,7 @@ function textOf(raw: RawBundle, field: Field): string | Check {
     return check(
       field,
       'fail',
-      `${field} is ${type === 'null' ? 'null' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`}, ` +
-        'not a PEM string',
+      `${field} is ${type === 'null' ? 'null' : withArticle(type)}, ` + 'not a PEM string',
       'pass the reply exactly as SMS sent it: every field is a string',
     );
   }

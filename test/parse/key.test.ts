@@ -32,7 +32,8 @@ t.test('reads every usual key form', async (t) => {
     ['Ed25519 PKCS#8', keyToPem(ed, 'pkcs8'), /holds an Ed25519 private key \(PKCS#8\)/],
     [
       'EC SEC1 after its parameters',
-      `-----BEGIN EC PARAMETERS-----\nBgUrgQQAIg==\n-----END EC PARAMETERS-----\n${keyToPem(ec, 'sec1')}`,
+      '-----BEGIN EC PARAMETERS-----\nBgUrgQQAIg==\n-----END EC PARAMETERS-----\n' +
+        keyToPem(ec, 'sec1'),
       /EC P-384 private key \(SEC1\)/,
     ],
     ['CRLF and a BOM', `\uFEFF${keyToPem(rsa, 'pkcs1').replace(/\n/g, '\r\n')}`, /RSA-2048/],
@@ -58,7 +59,8 @@ t.test('refuses keys it cannot use, saying why', async (t) => {
   corrupt[4] = 0x05; // the version INTEGER becomes a NULL: no RSAPrivateKey any more
   const full = corrupt.length;
   const wrap = (label: string, der: Buffer) =>
-    `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+    `-----BEGIN ${label}-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}` +
+    `-----END ${label}-----\n`;
 
   const cases: [string, string, 'fail' | 'skip', string][] = [
     [
@@ -109,7 +111,8 @@ t.test('refuses keys it cannot use, saying why', async (t) => {
       'an unknown algorithm',
       wrap('PRIVATE KEY', unknown),
       'skip',
-      'private_key uses key algorithm 1.3.101.127, which node:crypto cannot load here; this is a limit of certkey, not necessarily a defect of the bundle',
+      'private_key uses key algorithm 1.3.101.127, which node:crypto cannot load here; this is ' +
+        'a limit of certkey, not necessarily a defect of the bundle',
     ],
     [
       'DER bytes',
@@ -137,7 +140,10 @@ t.test(
     t.equal(check.status, 'warn');
     t.match(
       check.message,
-      /^private_key holds a public key \(RSA-2048, sha256:[0-9a-f]{16}…\), as a redacted bundle does/,
+      new RegExp(
+        '^private_key holds a public key \\(RSA-2048, sha256:[0-9a-f]{16}…\\), as a redacted ' +
+          'bundle does',
+      ),
     );
     t.equal(key, undefined);
     t.ok(publicKey);

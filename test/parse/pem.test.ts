@@ -81,7 +81,8 @@ t.test('refuses each broken PEM with its exact message', async (t) => {
     [
       'mismatched labels',
       good.replace('END CERTIFICATE', 'END RSA PRIVATE KEY'),
-      'cert begins a block with -----BEGIN CERTIFICATE----- but ends it with -----END RSA PRIVATE KEY-----',
+      'cert begins a block with -----BEGIN CERTIFICATE----- but ends it with -----END RSA ' +
+        'PRIVATE KEY-----',
     ],
     [
       'bad base64',
@@ -97,17 +98,20 @@ t.test('refuses each broken PEM with its exact message', async (t) => {
         `${body[body.length - 1]}\n`,
         `${(body[body.length - 1] as string).slice(0, -1)}\n`,
       ),
-      'cert has truncated base64 in its CERTIFICATE block (not a whole number of 4-character groups)',
+      'cert has truncated base64 in its CERTIFICATE block (not a whole number of 4-character ' +
+        'groups)',
     ],
     [
       'a line lost',
       pem(der).replace(/^((?:.*\n){2}).*\n/, '$1'),
-      `cert has a truncated CERTIFICATE block: its DER declares ${der.length} bytes but holds ${der.length - 48}`,
+      `cert has a truncated CERTIFICATE block: its DER declares ${der.length} bytes but ` +
+        `holds ${der.length - 48}`,
     ],
     [
       'bytes after the DER',
       pem(Buffer.concat([der, Buffer.from([0, 0, 0])])),
-      'cert has 3 bytes of trailing garbage inside its CERTIFICATE block, after the end of its DER structure',
+      'cert has 3 bytes of trailing garbage inside its CERTIFICATE block, after the end of its ' +
+        'DER structure',
     ],
     [
       'not DER inside',

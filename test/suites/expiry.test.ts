@@ -17,7 +17,11 @@ t.test(
         {},
         'fail',
         [
-          /^cert expired on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, [34] day\(s\) before the judging moment/,
+          new RegExp(
+            '^cert expired on \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, ' +
+              '[34] day\\(s\\) before the ' +
+              'judging moment',
+          ),
           /\(days left: -[34]\)$/,
         ],
       ],

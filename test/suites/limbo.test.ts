@@ -36,7 +36,8 @@ const NOT_JUDGED: Readonly<Record<string, string>> = {
   'pathlen::max-chain-depth-1-self-issued':
     'a maximum chain depth: SMS peers set none (OpenSSL allows 100)',
   'rfc5280::chain-untrusted-root':
-    'trusted versus untrusted: the CA field has no such split; a self-signed root in it is an anchor',
+    'trusted versus untrusted: the CA field has no such split; a self-signed root in it is an ' +
+    'anchor',
   'rfc5280::leaf-ku-keycertsign':
     'key usage and purpose: judged by the usage suite, not the chain suite',
   'rfc5280::ca-nameconstraints-permitted-dns-mismatch':

@@ -50,7 +50,8 @@ t.test('an RSA key labelled RSASSA-PSS pairs with the rsaEncryption certificate'
     createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).asymmetricKeyType,
     'rsa-pss',
   );
-  const pem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  const base64 = pkcs8.toString('base64');
+  const pem = `-----BEGIN PRIVATE KEY-----\n${base64}\n-----END PRIVATE KEY-----\n`;
 
   const check = pick(
     await runSuite(pairSuite, parsed(parts, { private_key: pem })),
@@ -68,7 +69,10 @@ t.test("a key that is not the certificate's fails with both fingerprints", async
     [
       'a key from another task',
       keyToPem(stranger, 'pkcs8'),
-      /^cert holds an EC P-256 sha256:[0-9a-f]{16}… public key but private_key is the private key of an EC P-256 sha256:[0-9a-f]{16}… public key: they are not a pair$/,
+      new RegExp(
+        '^cert holds an EC P-256 sha256:[0-9a-f]{16}… public key but private_key is the ' +
+          'private key of an EC P-256 sha256:[0-9a-f]{16}… public key: they are not a pair$',
+      ),
     ],
     [
       'a key of another type',

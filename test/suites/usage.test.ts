@@ -42,14 +42,20 @@ t.test('extendedKeyUsage allows the role of each leaf', async (t) => {
       'cert',
       { extKeyUsage: ['serverAuth'] },
       'fail',
-      /^cert is the TLS client but its extendedKeyUsage \(serverAuth\) lacks clientAuth; the handshake fails with "unsuitable certificate purpose"$/,
+      new RegExp(
+        '^cert is the TLS client but its extendedKeyUsage \\(serverAuth\\) lacks clientAuth; the ' +
+          'handshake fails with "unsuitable certificate purpose"$',
+      ),
     ],
     [
       'target with clientAuth only',
       'target_data_cert',
       { extKeyUsage: ['clientAuth'] },
       'fail',
-      /^target_data_cert is the TLS server but its extendedKeyUsage \(clientAuth\) lacks serverAuth/,
+      new RegExp(
+        '^target_data_cert is the TLS server but its extendedKeyUsage \\(clientAuth\\) lacks ' +
+          'serverAuth',
+      ),
     ],
     [
       'target with unrelated purposes',
@@ -63,7 +69,10 @@ t.test('extendedKeyUsage allows the role of each leaf', async (t) => {
       'cert',
       { extKeyUsage: ['2.5.29.37.0'] },
       'fail',
-      /\(anyExtendedKeyUsage\) lacks clientAuth: OpenSSL does not accept anyExtendedKeyUsage in place of it/,
+      new RegExp(
+        '\\(anyExtendedKeyUsage\\) lacks clientAuth: OpenSSL does not accept anyExtendedKeyUsage ' +
+          'in place of it',
+      ),
     ],
   ];
   for (const [name, field, spec, status, message] of cases) {
@@ -95,7 +104,10 @@ t.test('keyUsage, when present, allows signing', async (t) => {
       { keyUsage: ['keyEncipherment'] },
       rsa,
       'fail',
-      /^target_mgmt_cert has keyUsage keyEncipherment without digitalSignature: TLS 1\.3 and ECDHE key exchange sign the handshake with this key$/,
+      new RegExp(
+        '^target_mgmt_cert has keyUsage keyEncipherment without digitalSignature: TLS 1\\.3 and ' +
+          'ECDHE key exchange sign the handshake with this key$',
+      ),
     ],
     [
       'EC target with keyAgreement only',
@@ -103,7 +115,10 @@ t.test('keyUsage, when present, allows signing', async (t) => {
       { keyUsage: ['keyAgreement'] },
       ec,
       'fail',
-      /keyUsage keyAgreement without digitalSignature: an EC server key limited to keyAgreement is refused by OpenSSL in TLS 1\.2/,
+      new RegExp(
+        'keyUsage keyAgreement without digitalSignature: an EC server key limited to ' +
+          'keyAgreement is refused by OpenSSL in TLS 1\\.2',
+      ),
     ],
     [
       'empty keyUsage',
