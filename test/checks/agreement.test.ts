@@ -1,8 +1,12 @@
 /**
  * The agreement post-pass: a static failure whose subject passed a real handshake keeps its
  * verdict and gets a note naming this Node's OpenSSL and security level; failures the
- * handshake agreed with, and checks of other kinds, get none.
+ * handshake agreed with, and checks of other kinds, get none. The CLI test needs
+ * `npm run build` first.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { acceptedBy, noteAgreement } from '../../src/checks/agreement.js';
 import { runChecks } from '../../src/checks/run.js';
@@ -10,6 +14,7 @@ import { generateBundle } from '../../src/gen/bundle.js';
 import { tlsEnvironment } from '../../src/handshake/environment.js';
 import { toRawBundle } from '../../src/intake/bundle.js';
 import type { Check, CheckOptions } from '../../src/model.js';
+import { runCli } from '../helpers/cli.js';
 
 t.setTimeout(300_000);
 
@@ -120,4 +125,29 @@ t.test('a generated wrong-purpose target: the handshake refused, no note', async
   t.ok(usage, 'the usage suite fails');
   t.equal(usage?.note, undefined);
   t.notOk(checks.some((c) => c.suite !== 'mtls' && c.note?.includes('stricter peer')));
+});
+
+t.test('certkey run records the environment and shows the note in the reports', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'certkey-agreement-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const bundle = join(dir, 'bundle.json');
+  const fields = await generateBundle({ defect: 'rsa-target-without-digital-signature' });
+  await writeFile(bundle, JSON.stringify(fields), { mode: 0o600 });
+
+  const args = ['run', '--bundle', bundle, '--json', '--out', join(dir, 'reports')];
+  const result = await runCli(args, { timeoutMs: 240_000 });
+  t.equal(result.code, 1, result.stderr);
+  const report = JSON.parse(result.stdout) as {
+    environment: { openssl: string; securityLevel?: number };
+    checks: Check[];
+  };
+  const { openssl, securityLevel } = await tlsEnvironment();
+  t.same(report.environment.openssl, openssl);
+  t.same(report.environment.securityLevel, securityLevel);
+
+  const usage = find(report.checks, 'usage', 'target_mgmt_cert', 'key-usage');
+  const handshake = find(report.checks, 'mtls', 'target_mgmt_cert', 'tls1.3');
+  t.equal(usage?.status, 'fail');
+  if (handshake?.status === 'pass') t.match(usage?.note, /accepted it in the .*stricter peer/);
+  else t.equal(usage?.note, undefined);
 });
