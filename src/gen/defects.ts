@@ -17,7 +17,8 @@
  * - RSA-1024 client key: Node 20 (security level 1) accepts it; Node 24 (level 2) refuses it
  *   ("ee key too small"), so the handshakes are `mayFail`.
  * - EC server key with keyUsage keyAgreement only: TLS 1.3 accepts it (OpenSSL does not check
- *   keyUsage there); TLS 1.2 finds no shared cipher, as ECDHE-ECDSA needs digitalSignature.
+ *   keyUsage there); TLS 1.2 finds no shared cipher, as ECDHE-ECDSA needs digitalSignature. The
+ *   mtls suite tries both protocol versions, so it fails on every Node version.
  */
 import { CHAIN_DEFECTS } from './defects/chain.js';
 import { DATE_DEFECTS } from './defects/dates.js';

@@ -5,7 +5,10 @@
 import forge from 'node-forge';
 import type { KeyPair } from './keys.js';
 
-/** Re-signs a certificate with md5WithRSAEncryption using the issuer's RSA key. */
+/**
+ * Re-signs a certificate with md5WithRSAEncryption using the issuer's RSA key.
+ * Limitation: only plain RSA issuers; node-forge has no ECDSA, EdDSA or PSS.
+ */
 export function resignWithMd5(pem: string, signer: KeyPair): string {
   if (signer.spec.type !== 'rsa') throw new Error('MD5 signatures need a plain RSA issuer key');
 

@@ -30,7 +30,7 @@ export interface CertSpec {
   issuer?: Issued;
   /** Default: an hour ago. */
   notBefore?: Date;
-  /** Default: a year from now. Years from 2050 are encoded as GeneralizedTime (RFC 5280 4.1.2.5). */
+  /** Default: a year on. From 2050 it is a GeneralizedTime, before a UTCTime (RFC 5280 4.1.2.5). */
   notAfter?: Date;
   /** basicConstraints cA; default false. */
   ca?: boolean;

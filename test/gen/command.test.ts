@@ -7,12 +7,16 @@ import t from 'tap';
 import { DEFECTS } from '../../src/gen/defects.js';
 import { runCli } from '../helpers/cli.js';
 
+// Each run makes RSA keys; on a busy shared machine that can take a while.
+t.setTimeout(600_000);
+const cli = (args: string[]) => runCli(args, { timeoutMs: 300_000 });
+
 const dir = await mkdtemp(join(tmpdir(), 'certkey-gen-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 
 t.test('--out FILE writes the bundle with mode 0600', async (t) => {
   const file = join(dir, 'bundle.json');
-  const result = await runCli(['gen', '--out', file]);
+  const result = await cli(['gen', '--out', file]);
   t.equal(result.code, 0, result.stderr);
   t.equal(result.stdout, '', 'nothing on stdout');
 
@@ -25,7 +29,7 @@ t.test('--out FILE writes the bundle with mode 0600', async (t) => {
 });
 
 t.test('--out - prints the bundle; --defect builds one in', async (t) => {
-  const result = await runCli(['gen', '--out', '-', '--defect', 'ca-field-named-ca']);
+  const result = await cli(['gen', '--out', '-', '--defect', 'ca-field-named-ca']);
   t.equal(result.code, 0, result.stderr);
   const bundle = JSON.parse(result.stdout) as Record<string, string>;
   t.ok('ca' in bundle && !('ca_cert' in bundle), 'the defect is there');
@@ -33,7 +37,7 @@ t.test('--out - prints the bundle; --defect builds one in', async (t) => {
 });
 
 t.test('--list names every defect, whether healthy, and what it is', async (t) => {
-  const result = await runCli(['gen', '--list']);
+  const result = await cli(['gen', '--list']);
   t.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
   t.equal(lines.length, Object.keys(DEFECTS).length);
@@ -46,7 +50,7 @@ t.test('--list names every defect, whether healthy, and what it is', async (t) =
 });
 
 t.test('an unknown defect is a usage error that says how to list them', async (t) => {
-  const result = await runCli(['gen', '--out', '-', '--defect', 'no-such-thing']);
+  const result = await cli(['gen', '--out', '-', '--defect', 'no-such-thing']);
   t.equal(result.code, 2);
   t.equal(result.stdout, '');
   t.match(result.stderr, /E_USAGE: unknown defect 'no-such-thing'/);
@@ -55,7 +59,7 @@ t.test('an unknown defect is a usage error that says how to list them', async (t
 });
 
 t.test('without --out or --list gen says what is missing', async (t) => {
-  const result = await runCli(['gen']);
+  const result = await cli(['gen']);
   t.equal(result.code, 2);
   t.match(result.stderr, /E_USAGE: gen needs --out/);
 });
@@ -63,21 +67,21 @@ t.test('without --out or --list gen says what is missing', async (t) => {
 t.test('gen refuses to write keys where others could read them', async (t) => {
   const open = join(dir, 'readable.json');
   await writeFile(open, 'old', { mode: 0o644 });
-  const result = await runCli(['gen', '--out', open]);
+  const result = await cli(['gen', '--out', open]);
   t.equal(result.code, 2);
   t.match(result.stderr, /readable\.json already exists and others can read it \(mode 644\)/);
   t.equal(await readFile(open, 'utf8'), 'old', 'the file is left alone');
 
   const link = join(dir, 'link.json');
   await symlink(join(dir, 'elsewhere.json'), link);
-  const linked = await runCli(['gen', '--out', link]);
+  const linked = await cli(['gen', '--out', link]);
   t.equal(linked.code, 2);
   t.match(linked.stderr, /symbolic link/);
   await t.rejects(lstat(join(dir, 'elsewhere.json')), 'nothing written through the link');
 
   const mine = join(dir, 'mine.json');
   await writeFile(mine, 'x'.repeat(20000), { mode: 0o600 });
-  const replaced = await runCli(['gen', '--out', mine]);
+  const replaced = await cli(['gen', '--out', mine]);
   t.equal(replaced.code, 0, replaced.stderr);
   t.ok(JSON.parse(await readFile(mine, 'utf8')), 'a private file is replaced whole');
 });

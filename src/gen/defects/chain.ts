@@ -43,7 +43,11 @@ export const CHAIN_DEFECTS: Record<string, Defect> = {
   },
   'ca-field-intermediate-only': {
     description: 'the CA field holds the intermediate that signed the leaves but not its root',
-    fails: [...on('chain', 'ca'), ...BOTH_HANDSHAKES],
+    // Every leaf's path stops at the intermediate, short of a root.
+    fails: [
+      ...on('chain', 'ca', 'cert', 'target_mgmt_cert', 'target_data_cert'),
+      ...BOTH_HANDSHAKES,
+    ],
     async build({ take }) {
       const parts = await makeParts({ intermediates: [{}] }, take);
       return toFields({ ...parts, caField: [parts.signer] });
@@ -77,7 +81,11 @@ export const CHAIN_DEFECTS: Record<string, Defect> = {
   },
   'ca-without-key-cert-sign': {
     description: "the CA certificate's keyUsage lacks keyCertSign",
-    fails: [...on('chain', 'ca'), ...BOTH_HANDSHAKES],
+    // No leaf can chain to a CA that may not sign certificates.
+    fails: [
+      ...on('chain', 'ca', 'cert', 'target_mgmt_cert', 'target_data_cert'),
+      ...BOTH_HANDSHAKES,
+    ],
     async build({ take }) {
       const root = { keyUsage: ['digitalSignature', 'cRLSign'] };
       return toFields(await makeParts({ root }, take));
