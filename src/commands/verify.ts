@@ -77,6 +77,6 @@ function requireFile(argv: Record<string, unknown>, name: 'ca' | 'cert'): string
   throw new CertkeyError(
     'E_USAGE',
     `--${name} is missing`,
-    `give --${name} FILE, a PEM file of ${name === 'ca' ? 'trusted CA certificates' : 'the leaf certificate'}`,
+    `give --${name} FILE, a PEM file of ${name === 'ca' ? 'trusted CAs' : 'the leaf certificate'}`,
   );
 }

@@ -136,7 +136,8 @@ async function compare(t: Test, version: string) {
     const certkey = await certkeyVerdict(chain, files);
     const expected = DISAGREEMENTS[chain.name];
     rows.push(
-      `${chain.name}: openssl ${openssl.verdict} (${openssl.detail}), certkey ${certkey.verdict} (${certkey.detail})`,
+      `${chain.name}: openssl ${openssl.verdict} (${openssl.detail}), ` +
+        `certkey ${certkey.verdict} (${certkey.detail})`,
     );
 
     if (expected) {
@@ -150,7 +151,7 @@ async function compare(t: Test, version: string) {
       t.equal(
         certkey.verdict,
         openssl.verdict,
-        `${chain.name}: certkey agrees with openssl (${openssl.detail}; certkey: ${certkey.detail})`,
+        `${chain.name}: agrees (openssl: ${openssl.detail}; certkey: ${certkey.detail})`,
       );
     }
   }
