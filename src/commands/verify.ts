@@ -5,6 +5,9 @@
  *
  * Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 usage or an
  * unreadable file.
+ *
+ * Limitation: neither host names (subjectAltName) nor revocation (CRL, OCSP) are checked,
+ * as `openssl verify` does not check them without -verify_hostname or -crl_check either.
  */
 import { CertkeyError, EXIT } from '../errors.js';
 import type { PreflightRun } from '../report/types.js';
