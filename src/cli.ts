@@ -137,6 +137,79 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
     (argv) => dispatch(async () => (await import('./commands/run.js')).runCommand as Handler, argv),
   )
   .command(
+    'inspect',
+    'show every certificate and key of a bundle, and its chain as a tree with verdicts',
+    (y) =>
+      y
+        .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
+        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
+        .option('endpoint', { type: 'string', describe: 'SMS endpoint, as for run' })
+        .option('token-file', {
+          type: 'string',
+          describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
+        })
+        .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
+        .option('at', { type: 'string', describe: 'count days left from this ISO date' })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the view as JSON' }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/inspect.js')).inspectCommand as Handler, argv),
+  )
+  .command(
+    'export',
+    'write a copy of a bundle to share: every private key replaced by its public key',
+    (y) =>
+      y
+        .option('redacted', {
+          type: 'boolean',
+          default: false,
+          describe: 'replace every private key by its public key (required)',
+        })
+        .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
+        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
+        .option('endpoint', { type: 'string', describe: 'SMS endpoint, as for run' })
+        .option('token-file', {
+          type: 'string',
+          describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
+        })
+        .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
+        .option('out', { type: 'string', describe: "the file to write ('-': stdout)" })
+        .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/export.js')).exportCommand as Handler, argv),
+  )
+  .command(
+    'probe',
+    "connect to a live target's listeners with the source certificate, as the SMS Agent does",
+    (y) =>
+      y
+        .option('bundle', {
+          type: 'string',
+          describe: 'the saved API reply (JSON) to connect with',
+        })
+        .option('host', { type: 'string', describe: "the target's IP address or host name" })
+        .option('mgmt-port', {
+          type: 'number',
+          default: 8899,
+          describe: 'management listener port',
+        })
+        .option('data-port', { type: 'number', default: 8900, describe: 'data listener port' })
+        .option('timeout', { type: 'number', default: 10, describe: 'seconds for each connection' })
+        .option('out', {
+          type: 'string',
+          default: 'reports/probe',
+          describe: 'directory for the reports',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the JSON report on stdout',
+        }),
+    (argv) =>
+      dispatch(async () => (await import('./commands/probe.js')).probeCommand as Handler, argv),
+  )
+  .command(
     'mock',
     'serve an SMS-compatible certkey endpoint on loopback',
     (y) =>
