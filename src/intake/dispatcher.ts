@@ -80,7 +80,9 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
     retry: (error, { state, opts }, callback) => {
       const wait = delivered ? undefined : retryDecision(error, state.counter, retries, backoffMs);
       if (wait === undefined || opts.method !== 'GET') return callback(error);
-      debug('retry %d of %d in %d ms', state.counter, retries, wait);
+      const failed = error as Error & { statusCode?: number; code?: string };
+      const why = failed.statusCode ?? failed.code ?? 'failure';
+      debug('attempt %d failed (%s): retry in %d ms', state.counter, why, wait);
       setTimeout(() => callback(null), wait);
     },
   });

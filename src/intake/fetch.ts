@@ -103,7 +103,7 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
     const note = skewNote(skew, host);
     if (note) {
       raw.notes = [...(raw.notes ?? []), note];
-      (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`certkey: warning: ${note}`);
+      (options.warn ?? warnOncePerHost(host))(`certkey: warning: ${note}`);
     }
     return {
       raw,
@@ -119,6 +119,18 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
   } finally {
     await net.close();
   }
+}
+
+/** Hosts already warned about on stderr: a wave of tasks warns once per host, not per task. */
+const warnedHosts = new Set<string>();
+
+/** The default warning: one line on stderr, the first time for each host. */
+function warnOncePerHost(host: string): (line: string) => void {
+  return (line) => {
+    if (warnedHosts.has(host)) return;
+    warnedHosts.add(host);
+    process.stderr.write(`${line}\n`);
+  };
 }
 
 /** Any failure as a CertkeyError. */
