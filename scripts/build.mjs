@@ -24,7 +24,8 @@ await build({
   external: ['react', 'react-element-to-jsx-string'],
   // CommonJS dependencies call require(); ESM output needs one.
   banner: {
-    js: "import { createRequire as __certkeyRequire } from 'node:module';\n" +
+    js:
+      "import { createRequire as __certkeyRequire } from 'node:module';\n" +
       'const require = __certkeyRequire(import.meta.url);',
   },
   define: { CERTKEY_VERSION: JSON.stringify(pkg.version) },

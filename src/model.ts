@@ -9,7 +9,11 @@ import type { X509Certificate } from '@peculiar/x509';
 export const LEAF_FIELDS = ['cert', 'target_mgmt_cert', 'target_data_cert'] as const;
 
 /** The private key fields, in the same order as LEAF_FIELDS. */
-export const KEY_FIELDS = ['private_key', 'target_mgmt_private_key', 'target_data_private_key'] as const;
+export const KEY_FIELDS = [
+  'private_key',
+  'target_mgmt_private_key',
+  'target_data_private_key',
+] as const;
 
 /** A leaf certificate field. */
 export type LeafField = (typeof LEAF_FIELDS)[number];
