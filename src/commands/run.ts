@@ -60,6 +60,18 @@ async function environment(): Promise<PreflightRun['environment']> {
   };
 }
 
+/**
+ * Starts what the mtls suite awaits first (the security level probe and the foreign client
+ * identity, both made once per process) so that their key generation, which runs on
+ * libuv's thread pool, overlaps the fetch and the static checks. Failures surface later,
+ * where the suite awaits the same promises.
+ */
+function prewarm(): void {
+  const quiet = () => undefined;
+  import('../handshake/environment.js').then((m) => m.tlsEnvironment()).catch(quiet);
+  import('../handshake/foreign.js').then((m) => m.foreignIdentity()).catch(quiet);
+}
+
 /** The sources of the run: the bundle file, or one fetch per task id. */
 function sourcesOf(options: RunOptions, taskIds: readonly string[]): TaskSource[] {
   const { source } = options;
@@ -82,6 +94,7 @@ export async function runPreflight(
   const started = performance.now();
   const sources = sourcesOf(options, wave.taskIds ?? []);
   const watch = watchInterrupts();
+  prewarm();
 
   let outcome;
   try {
