@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { generateBundle } from '../../src/gen/bundle.js';
+import { startMock } from '../../src/mock/server.js';
 import type { InspectView } from '../../src/inspect/view.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
@@ -186,4 +187,19 @@ t.test("--out -: the copy on stdout; a bundle's unreadable keys are left out", a
     .flatMap(([, pem]) => pem.split('\n'))
     .filter((line) => line.length >= 16 && /^[A-Za-z0-9+/=]+$/.test(line));
   t.notOk(lines.some((line) => result.stdout.includes(line) || result.stderr.includes(line)));
+});
+
+t.test('--task-id: the fetched bundle is redacted before it touches the disk', async (t) => {
+  const TOKEN = 'MIIEexportTokenNeverPrinted0123456789abcdef';
+  const mock = await startMock({ token: TOKEN, bundles: () => reply });
+  t.teardown(() => mock.close());
+  const { dir } = await setup(t);
+  const out = join(dir, 'fetched.json');
+
+  const args = ['export', '--redacted', '--task-id', 'task-9', '--endpoint', mock.url];
+  const result = await runCli([...args, '--out', out], { env: { SMS_AUTH_TOKEN: TOKEN } });
+  t.equal(result.code, 0, result.stderr);
+  t.notMatch(result.stderr, TOKEN);
+  noKeysIn(t, await readFile(out, 'utf8'), 'the fetched copy');
+  t.equal(JSON.parse(await readFile(out, 'utf8')).cert, reply.cert);
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { generateBundle } from '../../src/gen/bundle.js';
+import { startMock } from '../../src/mock/server.js';
 import { wantsColour } from '../../src/terminal/colour.js';
 import type { InspectView } from '../../src/inspect/view.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -189,4 +190,26 @@ t.test('unreadable input: exit 2, naming the file or flag', async (t) => {
   t.equal(none.code, 2);
   t.match(none.stderr, /no bundle: give --bundle FILE or --task-id ID --endpoint URL/);
   t.match(none.stderr, /remedy: see `certkey inspect --help`/);
+});
+
+t.test('--task-id and --endpoint: fetched with the token as run takes it', async (t) => {
+  const TOKEN = 'MIIEinspectTokenNeverPrinted0123456789abcdef';
+  const mock = await startMock({
+    token: TOKEN,
+    bundles: (id) => (id === 'task-7' ? healthy : undefined),
+  });
+  t.teardown(() => mock.close());
+
+  const args = ['inspect', '--task-id', 'task-7', '--endpoint', mock.url];
+  const result = await runCli(args, { env: { SMS_AUTH_TOKEN: TOKEN } });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /\/v3\/tasks\/task-7\/certkey/, 'the origin is the request URL');
+  t.match(result.stdout, /^cert  CN=sms-source$/m);
+  t.notMatch(`${result.stdout}${result.stderr}`, TOKEN, 'the token is not printed');
+  noKeys(t, result, healthy);
+
+  const refused = await runCli(args, { env: { SMS_AUTH_TOKEN: 'wrong-token-0123456789' } });
+  t.equal(refused.code, 3, 'a failed fetch exits 3');
+  t.match(refused.stderr, /E_FETCH_HTTP: .*401/);
+  t.notMatch(refused.stderr, /wrong-token-0123456789/);
 });
