@@ -124,9 +124,21 @@ function diagnose(found: PortFindings, checks: Check[]): Check {
   }
 
   const others = more.map((each) => each.name).join(', ');
-  const what =
-    more.length > 0 ? `${first.message} (and ${more.length} more: ${others})` : first.message;
+  const headline = headlineOf(found, first);
+  const what = more.length > 0 ? `${headline} (and ${more.length} more: ${others})` : headline;
   const remedy = first.remedy ?? 'see the checks above';
   const judge = first.status === 'fail' ? check.fail : check.warn;
   return judge(field, 'diagnosis', what, remedy);
+}
+
+/** A problem in a few words for the diagnosis; the check itself has the details. */
+function headlineOf(found: PortFindings, problem: Check): string {
+  const { address, field } = found;
+  if (problem.name === 'certificate' && !problem.message.includes('swapped')) {
+    return `${address} presents another certificate than ${field} of this bundle`;
+  }
+  if (problem.name === 'server-verify') {
+    return `the certificate ${address} presents does not verify against ca`;
+  }
+  return problem.message;
 }

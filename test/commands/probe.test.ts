@@ -146,6 +146,13 @@ t.test("another task's certificate, and no client certificate asked: exit 1", as
     /does not ask for a client certificate/,
   );
   t.match(find('target_data_cert', 'diagnosis')?.message, /does not ask for a client certificate/);
+  t.match(
+    find('target_mgmt_cert', 'diagnosis')?.message,
+    new RegExp(
+      '^127\\.0\\.0\\.1:\\d+ presents another certificate than target_mgmt_cert of this ' +
+        'bundle \\(and 2 more: server-verify, client-cert\\)$',
+    ),
+  );
   await noKeys(t, result, dir);
 });
 

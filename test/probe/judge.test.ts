@@ -127,6 +127,10 @@ t.test('the presented certificate does not verify against ca', async (t) => {
   t.equal(checks['server-verify']?.status, 'fail');
   t.match(checks['server-verify']?.message, /certificate has expired \[CERT_HAS_EXPIRED\]/);
   t.equal(checks['refuses-no-cert']?.status, 'skip', 'not probed without a certificate');
+  t.equal(
+    checks.diagnosis?.message,
+    'the certificate 10.0.0.5:8899 presents does not verify against ca',
+  );
 });
 
 t.test('a port that takes TCP but no TLS handshake', async (t) => {
