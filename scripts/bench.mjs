@@ -13,7 +13,17 @@
 // (reuse bundles made before), --skip-a, --skip-b.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +31,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'bin', 'certkey.js');
+// The bench runs a private copy of the build: a rebuild of dist/ during the bench (others
+// share the checkout) must not swap chunks under a running wave.
+let CLI = join(ROOT, 'bin', 'certkey.js');
 const NODE = process.execPath;
 const TOKEN = 'bench-token-0123456789abcdef';
 
@@ -34,6 +46,10 @@ if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
 
 const work = await mkdtemp(join(tmpdir(), 'certkey-bench-'));
 try {
+  await cp(join(ROOT, 'dist'), join(work, 'app', 'dist'), { recursive: true });
+  await cp(join(ROOT, 'bin'), join(work, 'app', 'bin'), { recursive: true });
+  await symlink(join(ROOT, 'node_modules'), join(work, 'app', 'node_modules'));
+  CLI = join(work, 'app', 'bin', 'certkey.js');
   machine();
   const bundles = args.bundles ?? (await makeBundles(join(work, 'gen'), args.distinct));
   if (!args.skipA) await coldRun(bundles);
