@@ -241,7 +241,7 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
       y
         .option('out', {
           type: 'string',
-          describe: "output file ('-': stdout); needed unless --list",
+          describe: 'output file, created with mode 0600; needed unless --list',
         })
         .option('defect', { type: 'string', describe: 'one defect to build in (see --list)' })
         .option('list', { type: 'boolean', default: false, describe: 'list the defects and exit' }),

@@ -21,7 +21,14 @@ export async function genCommand(argv: Record<string, unknown>): Promise<number>
     throw new CertkeyError(
       'E_USAGE',
       'gen needs --out: the file to write the bundle to',
-      'add --out FILE, or --out - for stdout',
+      'add --out FILE (created with mode 0600)',
+    );
+  }
+  if (out === '-') {
+    throw new CertkeyError(
+      'E_USAGE',
+      'gen does not write to stdout: the bundle holds private keys, which certkey never prints',
+      'give a file with --out FILE (created with mode 0600)',
     );
   }
   const defect = typeof argv.defect === 'string' ? argv.defect : undefined;
@@ -33,8 +40,7 @@ export async function genCommand(argv: Record<string, unknown>): Promise<number>
   const bundle = await generateBundle(defect === undefined ? {} : { defect });
   const json = `${JSON.stringify(bundle, null, 2)}\n`;
 
-  if (out === '-') process.stdout.write(json);
-  else await writePrivateFile(out, json);
+  await writePrivateFile(out, json);
   return EXIT.ok;
 }
 

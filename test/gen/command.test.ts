@@ -28,12 +28,19 @@ t.test('--out FILE writes the bundle with mode 0600', async (t) => {
   t.match(bundle.private_key, /^-----BEGIN RSA PRIVATE KEY-----/);
 });
 
-t.test('--out - prints the bundle; --defect builds one in', async (t) => {
-  const result = await cli(['gen', '--out', '-', '--defect', 'ca-field-named-ca']);
+t.test('--defect builds one in; --out - is refused, keys never go to stdout', async (t) => {
+  const file = join(dir, 'named-ca.json');
+  const result = await cli(['gen', '--out', file, '--defect', 'ca-field-named-ca']);
   t.equal(result.code, 0, result.stderr);
-  const bundle = JSON.parse(result.stdout) as Record<string, string>;
+  const bundle = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
   t.ok('ca' in bundle && !('ca_cert' in bundle), 'the defect is there');
+  t.equal(result.stdout, '');
   t.equal(result.stderr, '');
+
+  const refused = await cli(['gen', '--out', '-']);
+  t.equal(refused.code, 2);
+  t.equal(refused.stdout, '');
+  t.match(refused.stderr, /E_USAGE: gen does not write to stdout/);
 });
 
 t.test('--list names every defect, whether healthy, and what it is', async (t) => {
@@ -50,7 +57,7 @@ t.test('--list names every defect, whether healthy, and what it is', async (t) =
 });
 
 t.test('an unknown defect is a usage error that says how to list them', async (t) => {
-  const result = await cli(['gen', '--out', '-', '--defect', 'no-such-thing']);
+  const result = await cli(['gen', '--out', join(dir, 'x.json'), '--defect', 'no-such-thing']);
   t.equal(result.code, 2);
   t.equal(result.stdout, '');
   t.match(result.stderr, /E_USAGE: unknown defect 'no-such-thing'/);
