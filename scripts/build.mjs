@@ -2,6 +2,43 @@
 // loads only the modules it needs.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * yargs and its help layout import string-width, whose module body builds Unicode property
+ * regular expressions (`\p{RGI_Emoji}` with the `v` flag) and Intl.Segmenter objects: some
+ * 50 ms at every start of the CLI, although widths are only measured to lay out `--help`.
+ * Each import of string-width gets a stand-in that answers printable ASCII itself (one
+ * column a character, as string-width does) and loads the real module only for other text
+ * (esbuild turns the `require` of an ES module into a lazily run wrapper).
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.namespace === 'lazy-string-width') return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: 'lazy-string-width',
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents:
+        'let real;\n' +
+        'export default function stringWidth(text, options) {\n' +
+        "  if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;\n" +
+        `  real ??= require(${JSON.stringify(args.path)}).default;\n` +
+        '  return real(text, options);\n' +
+        '}\n',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -29,6 +66,7 @@ await build({
       'const require = __certkeyRequire(import.meta.url);',
   },
   define: { CERTKEY_VERSION: JSON.stringify(pkg.version) },
+  plugins: [lazyStringWidth],
 });
 
 // Swap the new build in with renames, so a CLI started during a rebuild never sees half
