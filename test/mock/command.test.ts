@@ -1,5 +1,4 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { request } from 'undici';
@@ -12,29 +11,7 @@ const TEXT = `${JSON.stringify(sampleReply(), null, 2)}\n`;
 const dir = t.testdir({ 'bundle.json': TEXT, 'broken.json': '{"cert": ', 'list.json': '[]' });
 const BUNDLE = join(dir, 'bundle.json');
 
-/** The newest modification time under a folder. */
-function newest(folder: string): number {
-  let time = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return time;
-}
-
-t.before(() => {
-  const built = join(ROOT, 'dist', 'cli.js');
-  let stale = true;
-  try {
-    stale = statSync(built).mtimeMs < newest(join(ROOT, 'src'));
-  } catch {
-    stale = true;
-  }
-  if (!stale) return;
-
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}`);
-});
+// The CLI tests run dist/: `npm run build` before them (npm test does).
 
 /** A running `certkey mock`, with its output gathered so far. */
 interface Running {
