@@ -4,29 +4,18 @@
  * leaf in every handshake (RFC 5280 4.2.1.12 extendedKeyUsage, 4.2.1.3 keyUsage).
  */
 import { checker, leafFields, notParsed } from '../src/checks/common.js';
-import { keyUsageNames } from '../src/checks/key-usage.js';
+import { ANY_EKU, EKU_NAMES, keyUsageNames } from '../src/checks/key-usage.js';
 import { ROLE_OF, type Check, type LeafField, type ParsedCert, type Suite } from '../src/model.js';
 import { publicKeyOf } from '../src/parse/describe.js';
 import { x509 } from '../src/parse/x509.js';
 import { extensionOf } from '../src/parse/extensions.js';
 
 const check = checker('usage');
-const ANY_EKU = '2.5.29.37.0';
 
 const PURPOSE = {
   client: { oid: '1.3.6.1.5.5.7.3.2', name: 'clientAuth', use: 'TLS client' },
   server: { oid: '1.3.6.1.5.5.7.3.1', name: 'serverAuth', use: 'TLS server' },
 } as const;
-
-const EKU_NAMES: Readonly<Record<string, string>> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  [ANY_EKU]: 'anyExtendedKeyUsage',
-};
 
 /** The leaf's extendedKeyUsage allows its role's purpose. */
 export function checkEku(field: LeafField, cert: ParsedCert): Check {

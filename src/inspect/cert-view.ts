@@ -3,6 +3,7 @@
  * algorithm, the extensions that decide TLS use, and fingerprints to compare with OpenSSL's.
  * Only public facts: a certificate holds nothing secret.
  */
+import { extendedKeyUsageNames, keyUsageNames } from '../checks/key-usage.js';
 import type { ParsedCert } from '../model.js';
 import { signatureAlgorithmOf } from '../parse/algorithms.js';
 import { describeKey, isoDate, publicKeyOf } from '../parse/describe.js';
@@ -41,29 +42,6 @@ export interface CertView {
   spkiSha256: string;
 }
 
-const EKU_NAMES: Readonly<Record<string, string>> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
-
-/** keyUsage bits in RFC 5280 4.2.1.3 order. */
-const KEY_USAGES: readonly [x509.KeyUsageFlags, string][] = [
-  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
-  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
-  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
-  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
-  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
-  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
-  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
-  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
-  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
-];
-
 /** Describes one certificate as of `at`. */
 export function viewCert(cert: ParsedCert, label: string, at: Date): CertView {
   const { notBefore, notAfter } = cert.x509;
@@ -86,25 +64,13 @@ export function viewCert(cert: ParsedCert, label: string, at: Date): CertView {
     validity,
     key: key ? describeKey(key) : cert.x509.publicKey.algorithm.name,
     signatureAlgorithm: signatureAlgorithmOf(cert).name,
-    keyUsage: keyUsageOf(cert),
-    extendedKeyUsage: extendedKeyUsageOf(cert),
+    keyUsage: keyUsageNames(cert),
+    extendedKeyUsage: extendedKeyUsageNames(cert),
     subjectAltName: splitNames(cert.node.subjectAltName),
     basicConstraints: basicConstraintsOf(cert),
     sha256: cert.node.fingerprint256,
     spkiSha256: certFingerprint(cert, true),
   };
-}
-
-function keyUsageOf(cert: ParsedCert): string[] | null {
-  const extension = cert.x509.getExtension(x509.KeyUsagesExtension);
-  if (!extension) return null;
-  return KEY_USAGES.filter(([flag]) => (extension.usages & flag) !== 0).map(([, name]) => name);
-}
-
-function extendedKeyUsageOf(cert: ParsedCert): string[] | null {
-  const extension = cert.x509.getExtension(x509.ExtendedKeyUsageExtension);
-  if (!extension) return null;
-  return extension.usages.map((usage) => EKU_NAMES[String(usage)] ?? String(usage));
 }
 
 function basicConstraintsOf(cert: ParsedCert): CertView['basicConstraints'] {
