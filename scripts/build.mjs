@@ -40,6 +40,35 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * Packages are bundled from their ES module builds where they ship one (`mainFields` below):
+ * esbuild then hoists them instead of wrapping CommonJS, which loads @peculiar/x509 and its
+ * ASN.1 stack markedly faster. reflect-metadata is a plain script that esbuild would wrap as
+ * CommonJS and run only after the ES modules it must precede (tsyringe checks for it when it
+ * loads), so it is bundled as an ES module too: it then runs where it is imported.
+ */
+const reflectMetadataFirst = {
+  name: 'reflect-metadata-first',
+  setup(build) {
+    build.onResolve({ filter: /^reflect-metadata$/ }, async (args) => {
+      if (args.namespace === 'reflect-metadata-first') return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        namespace: 'reflect-metadata-first',
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'reflect-metadata-first' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'reflect-metadata-first' }, (args) => ({
+      contents: `${readFileSync(args.path, 'utf8')}\nexport {};\n`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const dist = new URL('../dist', import.meta.url);
@@ -55,6 +84,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  mainFields: ['module', 'main'],
   legalComments: 'none',
   logLevel: 'warning',
   // Optional peers of tap's formatter that the TAP writer never reaches.
@@ -66,7 +96,7 @@ await build({
       'const require = __certkeyRequire(import.meta.url);',
   },
   define: { CERTKEY_VERSION: JSON.stringify(pkg.version) },
-  plugins: [lazyStringWidth],
+  plugins: [lazyStringWidth, reflectMetadataFirst],
 });
 
 // Swap the new build in with renames, so a CLI started during a rebuild never sees half
