@@ -42,10 +42,11 @@ export const mtlsSuite: Suite = {
       return targets.flatMap((target) => skipAll(target, reason));
     }
 
+    // Every handshake of every target at once: they wait on loopback round trips, and the
+    // checks come back in target order all the same.
     const env = await tlsEnvironment();
-    const checks: Check[] = [];
-    for (const target of targets) checks.push(...(await checkTarget(target, context, env)));
-    return checks;
+    const checks = await Promise.all(targets.map((target) => checkTarget(target, context, env)));
+    return checks.flat();
   },
 };
 
@@ -68,12 +69,9 @@ async function checkTarget(target: Target, context: SuiteContext, env: TlsEnviro
   const versions =
     sourceMissing.length > 0
       ? VERSIONS.map(([, name]) => skip(target, name, sourceMissing.join('; ')))
-      : await versionChecks(
-          target,
-          { ...base, client: identityOf(bundle, 'cert', 'private_key') },
-          env,
-        );
-  return [...versions, ...(await controlChecks(target, base))];
+      : versionChecks(target, { ...base, client: identityOf(bundle, 'cert', 'private_key') }, env);
+  const [versionResults, controls] = await Promise.all([versions, controlChecks(target, base)]);
+  return [...versionResults, ...controls];
 }
 
 /** TLS 1.2 and 1.3, each pinned; each verdict knows how the other version did. */
@@ -82,9 +80,9 @@ async function versionChecks(target: Target, spec: HandshakeSpec, env: TlsEnviro
     target: { cert: target, key: KEY_OF[target] },
     source: { cert: 'cert', key: 'private_key' },
   };
-  const results: (HandshakeResult | CertkeyError)[] = [];
-  for (const [version] of VERSIONS)
-    results.push(await attempt(() => runHandshake({ ...spec, version })));
+  const results = await Promise.all(
+    VERSIONS.map(([version]) => attempt(() => runHandshake({ ...spec, version }))),
+  );
 
   return VERSIONS.map(([, name, label], index) => {
     const result = results[index] as HandshakeResult | CertkeyError;
@@ -103,20 +101,18 @@ async function controlChecks(target: Target, base: Omit<HandshakeSpec, 'client'>
     ['refuses-no-cert', 'a client without a certificate', async () => undefined],
     ['refuses-foreign-cert', 'a self-signed client certificate ca did not issue', foreignIdentity],
   ];
-  const checks: Check[] = [];
-  for (const [name, who, identity] of controls) {
-    const result = await attempt(async () => {
-      const client = await identity();
-      // The control client trusts any listener, so only the listener's decision counts.
-      return runHandshake({ ...base, verifyServer: false, ...(client ? { client } : {}) });
-    });
-    const check =
-      result instanceof CertkeyError
+  return Promise.all(
+    controls.map(async ([name, who, identity]) => {
+      const result = await attempt(async () => {
+        const client = await identity();
+        // The control client trusts any listener, so only the listener's decision counts.
+        return runHandshake({ ...base, verifyServer: false, ...(client ? { client } : {}) });
+      });
+      return result instanceof CertkeyError
         ? crashed(target, name, result)
         : controlCheck(target, name, who, result);
-    checks.push(check);
-  }
-  return checks;
+    }),
+  );
 }
 
 function versionCheck(
