@@ -76,7 +76,8 @@ const staging = new URL(`../.dist-${process.pid}`, import.meta.url);
 const stale = new URL(`../.dist-old-${process.pid}`, import.meta.url);
 
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  // The wave's checking threads start from their own entry (src/wave/workers.ts).
+  entryPoints: { cli: 'src/cli.ts', 'check-worker': 'src/wave/check-worker.ts' },
   outdir: staging.pathname,
   bundle: true,
   splitting: true,

@@ -43,17 +43,33 @@ export type TaskSource =
 
 const STATIC = SUITE_NAMES.filter((name) => name !== 'parse' && name !== 'mtls');
 
+/** What checking one bundle gave: its checks, a crash turned into an error, and timings. */
+export interface BundleOutcome {
+  checks: Check[];
+  /** A crash in the checks (a bug): the task reports it and the wave goes on. */
+  error?: NonNullable<TaskResult['error']>;
+  checksMs: number;
+  handshakeMs: number;
+}
+
+/** Checks one bundle: in this thread, or in a worker thread of the wave (src/wave/workers.ts). */
+export type BundleChecker = (raw: RawBundle, check: CheckOptions) => Promise<BundleOutcome>;
+
 /**
  * Checks one task. A bundle that could not be fetched, and any other failure but a usage
  * error, becomes the task's `error` so a wave goes on with the other tasks; usage errors
  * (a bad endpoint, an unreadable bundle file) are thrown, as they concern the whole run.
  */
-export async function checkTask(source: TaskSource, check: CheckOptions): Promise<TimedTaskResult> {
+export async function checkTask(
+  source: TaskSource,
+  check: CheckOptions,
+  checker: BundleChecker = checkBundle,
+): Promise<TimedTaskResult> {
   const timings: TaskTimings = { intakeMs: 0, checksMs: 0, handshakeMs: 0 };
   const task = source.kind === 'api' ? source.taskId : source.path === '-' ? 'stdin' : source.path;
   const origin = source.kind === 'api' ? source.endpoint : task;
 
-  let started = performance.now();
+  const started = performance.now();
   let raw: RawBundle;
   try {
     raw = await readSource(source);
@@ -66,32 +82,34 @@ export async function checkTask(source: TaskSource, check: CheckOptions): Promis
   }
   timings.intakeMs = elapsed(started);
 
-  debug('checking %s', raw.origin);
   const notes = raw.notes ? { notes: raw.notes } : {};
-  const checks: Check[] = [];
+  const { checks, error, checksMs, handshakeMs } = await checker(raw, check);
+  timings.checksMs = checksMs;
+  timings.handshakeMs = handshakeMs;
+  return { task, origin: raw.origin, checks, ...(error ? { error } : {}), ...notes, timings };
+}
+
+/** Parses a bundle and runs every suite, the mtls suite last; a crash becomes `error`. */
+export async function checkBundle(raw: RawBundle, check: CheckOptions): Promise<BundleOutcome> {
+  debug('checking %s', raw.origin);
+  const outcome: BundleOutcome = { checks: [], checksMs: 0, handshakeMs: 0 };
+  const checks = outcome.checks;
   try {
-    started = performance.now();
+    let started = performance.now();
     const parsed = parseBundle(raw);
     checks.push(...parsed.checks);
     checks.push(...(await runSuites(parsed.bundle, check, STATIC, checks)));
-    timings.checksMs = elapsed(started);
+    outcome.checksMs = elapsed(started);
 
     started = performance.now();
     checks.push(...(await handshakes(parsed.bundle, check, checks)));
-    timings.handshakeMs = elapsed(started);
+    outcome.handshakeMs = elapsed(started);
   } catch (error) {
     // A crash in one task's checks is a bug; the wave reports it and goes on.
     const { code, message, remedy } = toCertkeyError(error);
-    return {
-      task,
-      origin: raw.origin,
-      checks,
-      error: { code, message, remedy },
-      ...notes,
-      timings,
-    };
+    outcome.error = { code, message, remedy };
   }
-  return { task, origin: raw.origin, checks, ...notes, timings };
+  return outcome;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isFailure } from '../report/types.js';
 import { checkTask, type TaskSource, type TimedTaskResult } from './check-task.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
+import { startCheckPool } from './workers.js';
 
 /** How to run a wave. */
 export interface WaveSettings {
@@ -33,6 +34,7 @@ export async function runWave(
 ): Promise<WaveOutcome> {
   const ended: Array<TimedTaskResult | undefined> = new Array(sources.length);
   const progress = createProgress(sources.length);
+  const pool = startCheckPool(sources.length);
   let thrown: unknown;
 
   try {
@@ -42,7 +44,7 @@ export async function runWave(
       async (source, index) => {
         if (thrown !== undefined) return;
         try {
-          const result = await checkTask(source, check);
+          const result = await checkTask(source, check, pool?.check);
           if (settings.signal.aborted) return;
           ended[index] = result;
           progress.tick(outcomeOf(result, settings.strict));
@@ -54,6 +56,7 @@ export async function runWave(
     );
   } finally {
     progress.done();
+    await pool?.close();
   }
   if (thrown !== undefined && !settings.signal.aborted) throw thrown;
 

@@ -1,0 +1,86 @@
+/**
+ * A small pool of worker threads that check a wave's bundles, so every CPU core does TLS
+ * handshakes and parsing while the main thread fetches bundles and writes the reports.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { debuglog } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { CheckOptions, RawBundle } from '../model.js';
+import type { BundleChecker, BundleOutcome } from './check-task.js';
+import type { CheckRequest } from './check-worker.js';
+
+const debug = debuglog('certkey');
+
+/** A pool of checking threads. Call `close()` on every path. */
+export interface CheckPool {
+  check: BundleChecker;
+  /** Stops every worker; their listeners close with them, and pending checks never end. */
+  close(): Promise<void>;
+}
+
+interface Lane {
+  worker: Worker;
+  pending: Map<number, (outcome: BundleOutcome) => void>;
+}
+
+/**
+ * The worker script beside this module in the build (dist/check-worker.js). Limitation: run
+ * from the TypeScript sources (the tests) there is no such script, and tasks are checked on
+ * the main thread instead.
+ */
+const SCRIPT = new URL('./check-worker.js', import.meta.url);
+
+/**
+ * A pool of one worker per CPU core (at most `tasks`), or undefined when workers would not
+ * help (a single task, a single core) or the worker script is not there.
+ */
+export function startCheckPool(tasks: number): CheckPool | undefined {
+  const size = Math.min(tasks, availableParallelism());
+  if (size < 2 || !existsSync(fileURLToPath(SCRIPT))) return undefined;
+
+  const lanes: Lane[] = Array.from({ length: size }, () => startLane());
+  let next = 0;
+  return {
+    check(raw: RawBundle, check: CheckOptions): Promise<BundleOutcome> {
+      // The lane with the fewest bundles in hand takes the next one.
+      const lane = lanes.reduce((best, l) => (l.pending.size < best.pending.size ? l : best));
+      const id = next++;
+      return new Promise((resolve) => {
+        lane.pending.set(id, resolve);
+        lane.worker.postMessage({ id, raw, check } satisfies CheckRequest);
+      });
+    },
+    async close() {
+      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+    },
+  };
+}
+
+function startLane(): Lane {
+  const worker = new Worker(SCRIPT);
+  const pending = new Map<number, (outcome: BundleOutcome) => void>();
+  worker.on('message', (message: { id: number; outcome: BundleOutcome }) => {
+    pending.get(message.id)?.(message.outcome);
+    pending.delete(message.id);
+  });
+  worker.on('error', (error) => {
+    // A worker that died takes its tasks with it: each becomes an error row, not a hang.
+    debug('check worker failed: %s', error.message);
+    for (const [id, resolve] of pending) {
+      resolve({
+        checks: [],
+        error: {
+          code: 'E_INTERNAL',
+          message: `the thread checking this task stopped: ${error.message}`,
+          remedy: 'this is a bug in certkey: run again with NODE_DEBUG=certkey and report it',
+        },
+        checksMs: 0,
+        handshakeMs: 0,
+      });
+      pending.delete(id);
+    }
+  });
+  return { worker, pending };
+}
