@@ -83,12 +83,7 @@ export function connectTls(options: ClientOptions): Promise<ClientOutcome> {
     socket = tls.connect({
       host: options.host,
       port: options.port,
-      ca: options.ca,
-      ...(options.cert === undefined ? {} : { cert: options.cert }),
-      ...(options.key === undefined ? {} : { key: options.key }),
-      ...(options.version === undefined
-        ? {}
-        : { minVersion: options.version, maxVersion: options.version }),
+      secureContext: clientContext(options),
       rejectUnauthorized: options.verifyServer !== false,
       checkServerIdentity: (host, cert) => {
         outcome.peer = summarize(cert);
@@ -135,6 +130,36 @@ export function connectTls(options: ClientOptions): Promise<ClientOutcome> {
       resolve(outcome);
     });
   });
+}
+
+/** Client contexts made lately, by what they hold; see clientContext. */
+const CONTEXTS = new Map<string, tls.SecureContext>();
+const KEPT_CONTEXTS = 16;
+
+/**
+ * The secure context of a client: its certificate and key, the CA it trusts and the pinned
+ * version. Making one loads all of them into OpenSSL, which costs more than the loopback
+ * handshake; the mtls suite connects with the same client to both targets, so the last few
+ * contexts are kept (in memory only) and reused. Throws as tls.connect does when OpenSSL
+ * refuses the certificate or key; a refused context is not kept.
+ */
+function clientContext(options: ClientOptions): tls.SecureContext {
+  const id = JSON.stringify([options.cert, options.key, options.ca, options.version]);
+  const kept = CONTEXTS.get(id);
+  if (kept) return kept;
+
+  const context = tls.createSecureContext({
+    ca: options.ca,
+    ...(options.cert === undefined ? {} : { cert: options.cert }),
+    ...(options.key === undefined ? {} : { key: options.key }),
+    ...(options.version === undefined
+      ? {}
+      : { minVersion: options.version, maxVersion: options.version }),
+  });
+  CONTEXTS.set(id, context);
+  const oldest = CONTEXTS.keys().next().value;
+  if (CONTEXTS.size > KEPT_CONTEXTS && oldest !== undefined) CONTEXTS.delete(oldest);
+  return context;
 }
 
 /** The server closed after the handshake without sending its byte. */

@@ -2,6 +2,7 @@
  * The bundle material a loopback handshake needs, taken from the parsed bundle, or the reason
  * it cannot be had: a field missing, not parsed, or redacted to a public key.
  */
+import type { KeyObject } from 'node:crypto';
 import { LEAF_FIELDS } from '../model.js';
 import type { Check, Field, KeyField, LeafField, ParsedBundle } from '../model.js';
 import type { Identity } from './mutual.js';
@@ -54,7 +55,19 @@ export function identityOf(bundle: ParsedBundle, leaf: LeafField, keyField: KeyF
   const cert = bundle.leaves[leaf];
   const key = bundle.keys[keyField];
   if (!cert || !key) throw new Error(`${leaf} or ${keyField} is not in the parsed bundle`);
-  return { cert: cert.pem, key: key.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return { cert: cert.pem, key: pemOf(key) };
+}
+
+/** Keys already written out as PEM: each key is exported once, however many handshakes. */
+const PEM_OF = new WeakMap<KeyObject, string>();
+
+function pemOf(key: KeyObject): string {
+  const known = PEM_OF.get(key);
+  if (known !== undefined) return known;
+
+  const pem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  PEM_OF.set(key, pem);
+  return pem;
 }
 
 /** The CA certificates as PEM, for both sides' trust. */
