@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { CertkeyError, EXIT, formatError, toCertkeyError } from './errors.js';
 import { VERSION } from './version.js';
+import { checkFlagValues, joinDashValues } from './cli-args.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 
@@ -20,24 +21,16 @@ async function dispatch(load: () => Promise<Handler>, argv: Record<string, unkno
   }
 }
 
-/**
- * yargs reads `--out -` as an empty value followed by a stray `-`; joining the pair into
- * `--out=-` keeps `-` (stdin or stdout) usable as a value.
- */
-function joinDashValues(args: string[]): string[] {
-  const joined: string[] = [];
-  for (const arg of args) {
-    const last = joined.at(-1);
-    if (arg === '-' && last?.startsWith('--') && !last.includes('=')) {
-      joined[joined.length - 1] = `${last}=-`;
-      continue;
-    }
-    joined.push(arg);
-  }
-  return joined;
+const args = joinDashValues(process.argv.slice(2));
+try {
+  checkFlagValues(args);
+} catch (error) {
+  const failure = toCertkeyError(error);
+  process.stderr.write(formatError(failure));
+  process.exit(failure.exitCode);
 }
 
-const cli = yargs(joinDashValues(process.argv.slice(2)))
+const cli = yargs(args)
   .scriptName('certkey')
   .version(VERSION)
   .strict()
@@ -244,7 +237,8 @@ const cli = yargs(joinDashValues(process.argv.slice(2)))
           describe: 'output file, created with mode 0600; needed unless --list',
         })
         .option('defect', { type: 'string', describe: 'one defect to build in (see --list)' })
-        .option('list', { type: 'boolean', default: false, describe: 'list the defects and exit' }),
+        .option('list', { type: 'boolean', default: false, describe: 'list the defects and exit' })
+        .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' }),
     (argv) => dispatch(async () => (await import('./commands/gen.js')).genCommand as Handler, argv),
   )
   .command(
