@@ -42,7 +42,7 @@ export function parseAt(value: unknown): Date {
 
   const text = String(value);
   const at = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(at.getTime())) {
+  if (Number.isNaN(at.getTime()) || !isCalendarDate(text)) {
     throw new CertkeyError(
       'E_USAGE',
       `--at ${JSON.stringify(text)} is not a date`,
@@ -50,6 +50,35 @@ export function parseAt(value: unknown): Date {
     );
   }
   return at;
+}
+
+/**
+ * Whether the date part of an ISO text names a real day: `new Date` rolls 2027-02-30 over
+ * into March instead of refusing it.
+ */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return true;
+
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The longest `--timeout` accepted: an hour, far below what timers can hold. */
+const MAX_TIMEOUT_SECONDS = 3600;
+
+/** `--timeout` in milliseconds: above 0 and at most an hour. */
+export function timeoutMsOf(value: unknown): number {
+  const seconds = Number(value ?? 10);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new CertkeyError(
+      'E_USAGE',
+      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`,
+      'fix --timeout (default 10)',
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** A finite, non-negative number option. */
@@ -224,7 +253,7 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
       );
     }
     const network = await readNetworkOptions(argv);
-    const timeout = nonNegative('timeout', argv.timeout ?? 10) * 1000;
+    const timeout = timeoutMsOf(argv.timeout);
     const saveTo = await readSaveBundle(argv);
     source = {
       kind: 'api',
@@ -242,7 +271,7 @@ export async function readRunOptions(argv: Record<string, unknown>): Promise<Run
     );
   }
 
-  const timeoutMs = nonNegative('timeout', argv.timeout ?? 10) * 1000;
+  const timeoutMs = timeoutMsOf(argv.timeout);
   return {
     source,
     check: {

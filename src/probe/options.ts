@@ -1,5 +1,6 @@
 /** Reads and validates the options of `certkey probe`; every mistake is E_USAGE naming the flag. */
 import { isIP } from 'node:net';
+import { timeoutMsOf } from '../commands/run-options.js';
 import { CertkeyError } from '../errors.js';
 
 /** The SMS Agent's listeners on the target: management and data. */
@@ -30,21 +31,13 @@ export function readProbeOptions(argv: Record<string, unknown>): ProbeOptions {
 
   const mgmtPort = port('mgmt-port', argv['mgmt-port'] ?? DEFAULT_PORTS.mgmt);
   const dataPort = port('data-port', argv['data-port'] ?? DEFAULT_PORTS.data);
-  const timeout = Number(argv.timeout ?? 10);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new CertkeyError(
-      'E_USAGE',
-      '--timeout must be a number of seconds above 0',
-      'fix --timeout',
-    );
-  }
 
   return {
     bundle,
     host: host(argv.host),
     mgmtPort,
     dataPort,
-    timeoutMs: Math.round(timeout * 1000),
+    timeoutMs: timeoutMsOf(argv.timeout),
     out: typeof argv.out === 'string' && argv.out !== '' ? argv.out : 'reports/probe',
     json: argv.json === true,
   };
