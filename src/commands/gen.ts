@@ -40,7 +40,7 @@ export async function genCommand(argv: Record<string, unknown>): Promise<number>
   const bundle = await generateBundle(defect === undefined ? {} : { defect });
   const json = `${JSON.stringify(bundle, null, 2)}\n`;
 
-  await writePrivateFile(out, json);
+  await writePrivateFile(out, json, argv.force === true);
   return EXIT.ok;
 }
 
@@ -59,14 +59,20 @@ export function listDefects(
 
 /**
  * Writes a file only its owner can read. A new file is created with mode 0600; an existing
- * one is overwritten only if it is a regular file that nobody else can read. Symbolic links
- * are never followed (O_NOFOLLOW), and the checks are made on the opened file itself.
+ * one (it may be a saved real bundle) is replaced only with `overwrite`, and only if it is a
+ * regular file that nobody else can read. Symbolic links are never followed (O_NOFOLLOW),
+ * and the checks are made on the opened file itself.
  */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
-  const { O_WRONLY, O_CREAT, O_NOFOLLOW } = constants;
+export async function writePrivateFile(
+  path: string,
+  text: string,
+  overwrite = false,
+): Promise<void> {
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600);
+    const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (overwrite ? 0 : O_EXCL);
+    handle = await fs.open(path, flags, 0o600);
   } catch (error) {
     throw writeError(path, error);
   }
@@ -96,6 +102,13 @@ export async function writePrivateFile(path: string, text: string): Promise<void
 
 function writeError(path: string, error: unknown): CertkeyError {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') {
+    return new CertkeyError(
+      'E_OUTPUT_EXISTS',
+      `${path} already exists`,
+      'name a new file with --out, or add --force to replace it',
+    );
+  }
   const reason =
     code === 'ELOOP'
       ? 'it is a symbolic link, which gen does not follow'

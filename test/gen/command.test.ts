@@ -74,21 +74,26 @@ t.test('without --out or --list gen says what is missing', async (t) => {
 t.test('gen refuses to write keys where others could read them', async (t) => {
   const open = join(dir, 'readable.json');
   await writeFile(open, 'old', { mode: 0o644 });
-  const result = await cli(['gen', '--out', open]);
+  const refused = await cli(['gen', '--out', open]);
+  t.equal(refused.code, 2);
+  t.match(refused.stderr, /E_OUTPUT_EXISTS: \S*readable\.json already exists/);
+  t.match(refused.stderr, /--force/);
+
+  const result = await cli(['gen', '--out', open, '--force']);
   t.equal(result.code, 2);
   t.match(result.stderr, /readable\.json already exists and others can read it \(mode 644\)/);
   t.equal(await readFile(open, 'utf8'), 'old', 'the file is left alone');
 
   const link = join(dir, 'link.json');
   await symlink(join(dir, 'elsewhere.json'), link);
-  const linked = await cli(['gen', '--out', link]);
+  const linked = await cli(['gen', '--out', link, '--force']);
   t.equal(linked.code, 2);
   t.match(linked.stderr, /symbolic link/);
   await t.rejects(lstat(join(dir, 'elsewhere.json')), 'nothing written through the link');
 
   const mine = join(dir, 'mine.json');
   await writeFile(mine, 'x'.repeat(20000), { mode: 0o600 });
-  const replaced = await cli(['gen', '--out', mine]);
+  const replaced = await cli(['gen', '--out', mine, '--force']);
   t.equal(replaced.code, 0, replaced.stderr);
   t.ok(JSON.parse(await readFile(mine, 'utf8')), 'a private file is replaced whole');
 });

@@ -1,0 +1,41 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { runCli } from '../helpers/cli.js';
+
+// The CLI tests run dist/: `npm run build` before them (npm test does).
+const dir = await mkdtemp(join(tmpdir(), 'certkey-options-'));
+t.teardown(() => rm(dir, { recursive: true, force: true }));
+const bundle = join(dir, 'bundle.json');
+
+t.before(async () => {
+  const gen = await runCli(['gen', '--out', bundle]);
+  if (gen.code !== 0) throw new Error(`gen failed: ${gen.stderr}`);
+});
+
+const cases: Array<[string, string[], RegExp]> = [
+  ['a flag without its value', ['--min-days', '--json'], /E_USAGE: --min-days needs a value/],
+  ['a yes/no flag with a value', ['--strict=maybe'], /E_USAGE: --strict takes no value/],
+  ['a day that does not exist', ['--at', '2027-02-30'], /E_USAGE: --at "2027-02-30" is not/],
+  ['a zero timeout', ['--timeout', '0'], /E_USAGE: --timeout must be .* above 0/],
+  ['a timeout past any timer', ['--timeout', '1e9'], /E_USAGE: --timeout must be .* at most/],
+];
+
+for (const [name, extra, message] of cases) {
+  t.test(`run refuses ${name} (exit 2, no report)`, async (t) => {
+    const out = join(dir, name.replace(/\W+/g, '-'));
+    const result = await runCli(['run', '--bundle', bundle, '--out', out, ...extra]);
+    t.equal(result.code, 2, result.stderr);
+    t.match(result.stderr, message);
+    t.match(result.stderr, /remedy: /);
+    t.equal(result.stdout, '');
+    t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+t.test('gen refuses to replace a file unless --force', async (t) => {
+  const again = await runCli(['gen', '--out', bundle]);
+  t.equal(again.code, 2);
+  t.match(again.stderr, /E_OUTPUT_EXISTS: .*bundle\.json already exists/);
+});
