@@ -1,7 +1,7 @@
 /**
  * Builds the redacted copy of a bundle (the format is in format.ts): every private key
  * replaced by its public key and fingerprint, and a final scan that refuses to hand back a
- * copy in which any line of a private key survived.
+ * copy in which any private key material survived.
  */
 import { createPublicKey } from 'node:crypto';
 import { CertkeyError } from '../errors.js';
@@ -17,6 +17,9 @@ import {
 import { parseKeyField } from '../parse/fields.js';
 import { keyFingerprint } from '../parse/fingerprint.js';
 import { REDACTED_MARKER, REDACTED_VERSION, type RedactedMarker } from './format.js';
+import { holdsSecret, scanTargets, secretLines } from './scan.js';
+
+export { secretLines } from './scan.js';
 
 /** A redacted copy: its JSON text and its marker. */
 export interface Redacted {
@@ -26,9 +29,6 @@ export interface Redacted {
 
 /** A PEM block labelled as any kind of private key, whole or cut short at the end. */
 const PRIVATE_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END [^-]*-----|$)/g;
-
-/** Base64 runs this long are key material, not words; shorter ones could occur by chance. */
-const SECRET_RUN = 16;
 
 /** Redacts a raw bundle. Throws E_INTERNAL when the final scan finds key material. */
 export function redactBundle(raw: RawBundle): Redacted {
@@ -89,10 +89,11 @@ export function redactBundle(raw: RawBundle): Redacted {
 }
 
 /**
- * The guarantee behind the format: no `PRIVATE KEY` label and no base64 line of any text that
- * held private key material appears in the copy, checked on the JSON as written. Lines of
- * the certificates kept are allowed: a key field holding a copy of its certificate is not a
- * secret, and a private key's base64 never equals a certificate's.
+ * The guarantee behind the format: no `PRIVATE KEY` label and no private value of any key
+ * that held private key material appears in the copy (scan.ts), checked on the JSON as
+ * written. For a text that does not decode as a private key, no base64 line of it may appear,
+ * except lines of the certificates kept: a key field holding a copy of its certificate is not
+ * a secret.
  *
  * Limitation: key material pasted into a certificate field without a PRIVATE KEY label (bare
  * base64, DER) is not recognised as a key there and is copied like the rest of the field.
@@ -102,23 +103,13 @@ export function assertNoSecrets(
   secrets: readonly string[],
   certificateLines: ReadonlySet<string> = new Set(),
 ): void {
-  const lines = secrets.flatMap(secretLines).filter((line) => !certificateLines.has(line));
-  const leaked = /PRIVATE KEY/.test(text) || lines.some((line) => text.includes(line));
-  if (!leaked) return;
+  if (!holdsSecret(text, scanTargets(secrets, certificateLines))) return;
 
   throw new CertkeyError(
     'E_INTERNAL',
     'the redacted copy still held private key material, so it was not written',
     'this is a bug in certkey: report it without the bundle, and do not share the bundle',
   );
-}
-
-/** The base64 lines of a text long enough to be key material, without PEM armour. */
-export function secretLines(text: string): string[] {
-  return text
-    .split(/\\n|\r\n|\r|\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length >= SECRET_RUN && /^[A-Za-z0-9+/=]+$/.test(line));
 }
 
 function isKeyField(name: string): boolean {

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,4 +203,38 @@ t.test('--task-id: the fetched bundle is redacted before it touches the disk', a
   t.notMatch(result.stderr, TOKEN);
   noKeysIn(t, await readFile(out, 'utf8'), 'the fetched copy');
   t.equal(JSON.parse(await readFile(out, 'utf8')).cert, reply.cert);
+});
+
+t.test('--redacted exports EC SEC1 and PKCS#8, Ed25519, RSA and not-pem bundles', async (t) => {
+  const defects = [
+    'ec-sec1-keys',
+    'ec-pkcs8-keys',
+    'ec-target-key-agreement-only',
+    'ed25519-keys',
+    'pkcs8-keys',
+    'not-pem',
+  ];
+  const { dir } = await setup(t);
+  for (const defect of defects) {
+    const path = join(dir, `${defect}.json`);
+    const out = join(dir, `${defect}.red.json`);
+    const gen = await runCli(['gen', '--defect', defect, '--out', path]);
+    t.equal(gen.code, 0, gen.stderr);
+    const result = await runCli(['export', '--redacted', '--bundle', path, '--out', out]);
+    t.equal(result.code, 0, `${defect}: ${result.stderr}`);
+    t.notMatch(result.stderr, /E_INTERNAL/, `${defect}: no internal error`);
+
+    const original = JSON.parse(await readFile(path, 'utf8')) as Record<string, string>;
+    const text = await readFile(out, 'utf8');
+    t.notMatch(text, /PRIVATE KEY/, `${defect}: no PRIVATE KEY`);
+    const copy = JSON.parse(text) as Record<string, unknown>;
+    for (const [field, value] of Object.entries(original)) {
+      if (!field.endsWith('private_key')) {
+        t.equal(copy[field], value, `${defect}: ${field} copied as it was`);
+        continue;
+      }
+      const half = createPublicKey(value).export({ type: 'spki', format: 'pem' }).toString();
+      t.equal(copy[field], half, `${defect}: ${field} is exactly its public key`);
+    }
+  }
 });

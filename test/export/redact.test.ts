@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { readRedactedMarker } from '../../src/export/format.js';
 import { assertNoSecrets, redactBundle, secretLines } from '../../src/export/redact.js';
@@ -140,11 +141,56 @@ t.test('unreadable keys are left out and named; private keys in cert fields cut'
 t.test('the final scan refuses a copy holding a line of a key', async (t) => {
   const reply = await generateBundle();
   const key = reply.private_key as string;
-  const line = secretLines(key)[1] as string;
-  t.ok(line, 'a key line to plant');
+  const lines = secretLines(key);
+  const line = lines[Math.floor(lines.length / 2)] as string;
+  t.ok(line, 'a key line to plant, from the private values in the middle of the key');
   t.throws(() => assertNoSecrets(`{"cert": "${line}"}`, [key]), { code: 'E_INTERNAL' });
   t.throws(() => assertNoSecrets('{"x": "-----BEGIN PRIVATE KEY-----"}', []), {
     code: 'E_INTERNAL',
   });
-  t.doesNotThrow(() => assertNoSecrets(`{"cert": "${line}"}`, [key], new Set([line])));
+  const garbage = `${line}\n${line.split('').reverse().join('')}`;
+  t.throws(() => assertNoSecrets(`{"cert": "${line}"}`, [garbage]), { code: 'E_INTERNAL' });
+  t.doesNotThrow(() => assertNoSecrets(`{"cert": "${line}"}`, [garbage], new Set([line])));
+});
+
+t.test('the final scan finds a private value at any alignment, in hex and in DER', async (t) => {
+  const reply = await generateBundle({ defect: 'ec-sec1-keys' });
+  const key = reply.private_key as string;
+  const d = Buffer.from(createPrivateKey(key).export({ format: 'jwk' }).d as string, 'base64url');
+  for (const shift of [0, 1, 2]) {
+    const planted = Buffer.concat([Buffer.alloc(shift, 7), d]).toString('base64');
+    t.throws(() => assertNoSecrets(`{"x": "${planted}"}`, [key]), { code: 'E_INTERNAL' });
+  }
+  t.throws(() => assertNoSecrets(`{"x": "${d.toString('hex')}"}`, [key]), {
+    code: 'E_INTERNAL',
+  });
+  const der = Buffer.concat([Buffer.from([4, 32]), d]).toString('base64');
+  const block = `-----BEGIN CERTIFICATE-----\\n${der}\\n-----END CERTIFICATE-----`;
+  t.throws(() => assertNoSecrets(`{"x": "${block}"}`, [key]), { code: 'E_INTERNAL' });
+
+  const half = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  t.doesNotThrow(
+    () => assertNoSecrets(JSON.stringify({ key: half, cert: reply.cert }), [key]),
+    'the public key and the certificate are not secrets',
+  );
+});
+
+t.test('every key form redacts: EC SEC1 and PKCS#8, Ed25519, RSA, not-pem', async (t) => {
+  const defects = ['ec-sec1-keys', 'ec-pkcs8-keys', 'ed25519-keys', 'pkcs8-keys', 'not-pem'];
+  for (const defect of defects) {
+    for (let round = 0; round < 3; round += 1) {
+      const reply = await generateBundle({ defect });
+      const { text, marker } = redactBundle(toRawBundle(reply, 'r'));
+      t.notMatch(text, /PRIVATE KEY/, `${defect}: no PRIVATE KEY label`);
+      t.equal(Object.keys(marker.fingerprints).length, 3, `${defect}: three public keys`);
+
+      const copy = JSON.parse(text) as Record<string, unknown>;
+      for (const [field, value] of Object.entries(reply)) {
+        const half = field.endsWith('private_key')
+          ? createPublicKey(value).export({ type: 'spki', format: 'pem' }).toString()
+          : value;
+        t.equal(copy[field], half, `${defect}: ${field} holds only public material`);
+      }
+    }
+  }
 });
