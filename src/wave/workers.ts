@@ -7,8 +7,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { scrubSecrets } from '../errors.js';
 import type { CheckOptions, RawBundle } from '../model.js';
-import type { BundleChecker, BundleOutcome } from './check-task.js';
+import { checkBundle, type BundleChecker, type BundleOutcome } from './check-task.js';
 import type { CheckRequest } from './check-worker.js';
 
 const debug = debuglog('certkey');
@@ -23,6 +24,8 @@ export interface CheckPool {
 interface Lane {
   worker: Worker;
   pending: Map<number, (outcome: BundleOutcome) => void>;
+  /** False once the worker has exited: it takes no more bundles. */
+  alive: boolean;
 }
 
 /**
@@ -44,8 +47,14 @@ export function startCheckPool(tasks: number): CheckPool | undefined {
   let next = 0;
   return {
     check(raw: RawBundle, check: CheckOptions): Promise<BundleOutcome> {
-      // The lane with the fewest bundles in hand takes the next one.
-      const lane = lanes.reduce((best, l) => (l.pending.size < best.pending.size ? l : best));
+      // The live lane with the fewest bundles in hand takes the next one; with none left,
+      // this thread checks it.
+      const live = lanes.filter((l) => l.alive);
+      const lane = live.reduce<Lane | undefined>(
+        (best, l) => (best === undefined || l.pending.size < best.pending.size ? l : best),
+        undefined,
+      );
+      if (lane === undefined) return checkBundle(raw, check);
       const id = next++;
       return new Promise((resolve) => {
         lane.pending.set(id, resolve);
@@ -53,6 +62,7 @@ export function startCheckPool(tasks: number): CheckPool | undefined {
       });
     },
     async close() {
+      for (const lane of lanes) lane.alive = false;
       await Promise.all(lanes.map((lane) => lane.worker.terminate()));
     },
   };
@@ -61,19 +71,20 @@ export function startCheckPool(tasks: number): CheckPool | undefined {
 function startLane(): Lane {
   const worker = new Worker(SCRIPT);
   const pending = new Map<number, (outcome: BundleOutcome) => void>();
+  const lane: Lane = { worker, pending, alive: true };
   worker.on('message', (message: { id: number; outcome: BundleOutcome }) => {
     pending.get(message.id)?.(message.outcome);
     pending.delete(message.id);
   });
-  worker.on('error', (error) => {
+  const stopped = (reason: string) => {
     // A worker that died takes its tasks with it: each becomes an error row, not a hang.
-    debug('check worker failed: %s', error.message);
+    lane.alive = false;
     for (const [id, resolve] of pending) {
       resolve({
         checks: [],
         error: {
           code: 'E_INTERNAL',
-          message: `the thread checking this task stopped: ${error.message}`,
+          message: `the thread checking this task stopped: ${scrubSecrets(reason)}`,
           remedy: 'this is a bug in certkey: run again with NODE_DEBUG=certkey and report it',
         },
         checksMs: 0,
@@ -81,6 +92,11 @@ function startLane(): Lane {
       });
       pending.delete(id);
     }
+  };
+  worker.on('error', (error) => {
+    debug('check worker failed: %s', error.message);
+    stopped(error.message);
   });
-  return { worker, pending };
+  worker.on('exit', (code) => stopped(`it exited with code ${code}`));
+  return lane;
 }
