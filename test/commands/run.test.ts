@@ -91,3 +91,18 @@ t.test('--json prints the wave as JSON, a row per task', async (t) => {
     [...ids.healthy, 'gone'],
   );
 });
+
+t.test('--out where no folder can be made is exit 2, not a hang', async (t) => {
+  const dir = t.testdir({});
+  const bundle = join(dir, 'bundle.json');
+  writeFileSync(bundle, JSON.stringify(await generateBundle()));
+  const outs = [join(dir, 'bundle.json', 'reports')];
+  // /proc refuses new folders with ENOENT though their parent exists: Node's recursive mkdir
+  // retried that forever.
+  if (process.platform === 'linux') outs.push('/proc/certkey-reports', '/proc/certkey/reports');
+  for (const out of outs) {
+    const result = await runCli(['run', '--bundle', bundle, '--out', out], { timeoutMs: 120_000 });
+    t.same([result.code, result.signal], [2, null], `${out}: exit 2, not killed`);
+    t.match(result.stderr, /E_REPORT_WRITE: cannot write the reports into/);
+  }
+});
