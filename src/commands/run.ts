@@ -13,7 +13,12 @@ import type { PreflightRun } from '../report/types.js';
 import { isFailure } from '../report/types.js';
 import { VERSION } from '../version.js';
 import type { TaskSource } from '../wave/check-task.js';
-import { INTERRUPT_EXIT, removeTemporaryReports, watchInterrupts } from '../wave/interrupt.js';
+import {
+  INTERRUPT_EXIT,
+  exitAfter,
+  removeTemporaryReports,
+  watchInterrupts,
+} from '../wave/interrupt.js';
 import { runWave } from '../wave/run-wave.js';
 import { readWaveOptions, type WaveOptions } from '../wave/options.js';
 import { readTaskList } from '../wave/task-list.js';
@@ -185,6 +190,6 @@ async function stop(
   );
 
   const code = INTERRUPT_EXIT[signal];
-  setTimeout(() => process.exit(code), 0).unref();
+  setTimeout(() => exitAfter(signal), 0).unref();
   return code;
 }

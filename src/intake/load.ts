@@ -2,7 +2,10 @@
  * Reads a saved certkey reply from a file or stdin. Every failure is one line naming the
  * file; the content is never echoed, since a bundle holds private keys.
  */
-import { open } from 'node:fs/promises';
+import { constants, open as openDescriptor } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
@@ -58,6 +61,7 @@ async function readStdin(): Promise<Uint8Array> {
 /** Reads a file, turning each system error into a sentence about the file. */
 async function readFile(path: string): Promise<Uint8Array> {
   try {
+    if ((await stat(path)).isFIFO()) return await readPipe(path);
     const handle = await open(path, 'r');
     try {
       return await collect(handle.createReadStream({ autoClose: false }), path);
@@ -67,6 +71,24 @@ async function readFile(path: string): Promise<Uint8Array> {
   } catch (error) {
     if (error instanceof CertkeyError) throw error;
     throw readError(path, error);
+  }
+}
+
+/**
+ * Reads a named pipe without holding a thread of libuv's pool: a blocking open waits there
+ * for a writer, and process.exit waits for that thread, so an interrupted run could not end.
+ * Opened non-blocking and read as a stream, the pipe waits in the event loop instead.
+ *
+ * Limitation: Linux waits for the first writer; a system that reports a pipe without a
+ * writer as ended at once makes such a pipe read as an empty file.
+ */
+async function readPipe(path: string): Promise<Uint8Array> {
+  const fd = await promisify(openDescriptor)(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const pipe = new Socket({ fd, readable: true, writable: false });
+  try {
+    return await collect(pipe, path);
+  } finally {
+    pipe.destroy();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Ctrl-C and SIGTERM during a run: the first signal stops the wave so the reports written so
- * far can be marked incomplete; a second one exits at once.
+ * far can be marked incomplete, and the process ends at the latest GRACE_MS later; a second
+ * signal ends it at once.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,26 @@ export const INTERRUPT_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = {
   SIGINT: EXIT.sigint,
   SIGTERM: EXIT.sigterm,
 };
+
+/** How long an interrupted run may take to write its reports before it ends without them. */
+export const GRACE_MS = 10_000;
+
+/** Pending requests on libuv's thread pool, which process.exit waits for. */
+const POOL_REQUESTS = /^(FSReq|GetAddrInfoReqWrap|GetNameInfoReqWrap)/;
+
+/**
+ * Ends the process after `signal` with 128 + its number. process.exit first waits for every
+ * thread of libuv's pool, so while a file system call that may never return is pending (a
+ * pipe without a writer, a hung network mount) the signal is raised again with its default
+ * action instead: the process ends at once and the shell still sees 130 or 143.
+ */
+export function exitAfter(signal: 'SIGINT' | 'SIGTERM'): void {
+  const pending = process.getActiveResourcesInfo().some((name) => POOL_REQUESTS.test(name));
+  if (!pending) process.exit(INTERRUPT_EXIT[signal]);
+
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
 
 /** A watch over SIGINT and SIGTERM for the length of a run. */
 export interface InterruptWatch {
@@ -28,9 +49,10 @@ export function watchInterrupts(): InterruptWatch {
   let received: 'SIGINT' | 'SIGTERM' | undefined;
 
   const on = (name: 'SIGINT' | 'SIGTERM') => () => {
-    if (received) process.exit(INTERRUPT_EXIT[received]);
+    if (received) return exitAfter(received);
     received = name;
     controller.abort();
+    setTimeout(() => exitAfter(name), GRACE_MS).unref();
   };
   const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };
   process.on('SIGINT', handlers.SIGINT);

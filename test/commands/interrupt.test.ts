@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -123,3 +123,58 @@ t.test('temporary report files are removed, reports kept', async (t) => {
   t.same(readdirSync(dir).sort(), ['other.tmp', 'preflight.json']);
   await removeTemporaryReports(join(dir, 'absent'));
 });
+
+const NEEDS_LINUX = process.platform === 'linux' ? false : 'needs mkfifo and /proc';
+
+t.test(
+  'one signal ends a run waiting to read its bundle from a pipe',
+  { skip: NEEDS_LINUX },
+  async (t) => {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      const dir = t.testdir({});
+      const fifo = join(dir, 'bundle.json');
+      execFileSync('mkfifo', [fifo]);
+      const child = spawn(process.execPath, [CLI, 'run', '--bundle', fifo, '--out', dir], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exit = new Promise<[number | null, string | null]>((resolve) =>
+        child.on('close', (status, sig) => resolve([status, sig])),
+      );
+      t.teardown(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      });
+
+      // The run has opened the pipe (and watches for signals) once /proc lists it.
+      while (!opened(child.pid ?? 0, fifo)) await new Promise((wake) => setTimeout(wake, 50));
+      child.kill(signal);
+      const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const result = await exit;
+      clearTimeout(watchdog);
+
+      t.same(result, [code, null], `${signal}: exit ${code}, not killed by the watchdog`);
+      t.match(stderr, new RegExp(`interrupted by ${signal}: 0 of 1 tasks checked`));
+    }
+  },
+);
+
+/** True when process `pid` has `path` open. */
+function opened(pid: number, path: string): boolean {
+  try {
+    const fds = readdirSync(`/proc/${pid}/fd`);
+    return fds.some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
