@@ -9,6 +9,23 @@ import { checkFlagValues, joinDashValues } from './cli-args.js';
 
 type Handler = (argv: Record<string, unknown>) => Promise<number>;
 
+/** How fetches reach SMS and IAM: shared by every command that can fetch a bundle. */
+const NETWORK_OPTIONS = {
+  proxy: {
+    type: 'string',
+    describe: 'HTTP proxy URL for SMS and IAM, overriding HTTPS_PROXY/HTTP_PROXY/NO_PROXY',
+  },
+  'endpoint-ca': {
+    type: 'string',
+    describe: 'PEM file of a private CA to trust for the SMS and IAM endpoints',
+  },
+  retries: {
+    type: 'number',
+    default: 3,
+    describe: 'retries on network errors, 429 and 5xx, with backoff (0: none)',
+  },
+} as const;
+
 /** Runs a command's handler, turning every error into one line and an exit code. */
 async function dispatch(load: () => Promise<Handler>, argv: Record<string, unknown>) {
   try {
@@ -86,19 +103,7 @@ const cli = yargs(args)
           type: 'string',
           describe: 'project to scope the token to (default: the region in --endpoint)',
         })
-        .option('proxy', {
-          type: 'string',
-          describe: 'HTTP proxy URL for SMS and IAM, overriding HTTPS_PROXY/HTTP_PROXY/NO_PROXY',
-        })
-        .option('endpoint-ca', {
-          type: 'string',
-          describe: 'PEM file of a private CA to trust for the SMS and IAM endpoints',
-        })
-        .option('retries', {
-          type: 'number',
-          default: 3,
-          describe: 'retries on network errors, 429 and 5xx, with backoff (0: none)',
-        })
+        .options(NETWORK_OPTIONS)
         .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
         .option('save-bundle', { type: 'string', describe: 'keep the fetched reply (mode 0600)' })
         .option('out', {
@@ -142,6 +147,7 @@ const cli = yargs(args)
           describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
         })
         .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
+        .options(NETWORK_OPTIONS)
         .option('at', { type: 'string', describe: 'count days left from this ISO date' })
         .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' })
         .option('json', { type: 'boolean', default: false, describe: 'print the view as JSON' }),
@@ -166,6 +172,7 @@ const cli = yargs(args)
           describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
         })
         .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
+        .options(NETWORK_OPTIONS)
         .option('out', { type: 'string', describe: "the file to write ('-': stdout)" })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })
         .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' }),

@@ -4,7 +4,6 @@
  */
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
-import { VERSION } from '../version.js';
 import { readRunOptions, type RunOptions } from '../commands/run-options.js';
 
 /** Reads the source options of a support command: --bundle, or --task-id and --endpoint. */
@@ -23,23 +22,13 @@ export async function readSourceOptions(
 }
 
 /**
- * Reads the bundle: E_INPUT_* (exit 2) for a file that cannot be read, E_FETCH_* (exit 3)
- * when the API gave no bundle.
+ * Reads the bundle as `certkey run` does (same auth, proxy, private CA and retries):
+ * E_INPUT_* (exit 2) for a file that cannot be read, E_FETCH_* (exit 3) when the API gave no
+ * bundle.
  */
 export async function readSource(options: RunOptions): Promise<RawBundle> {
   const { source } = options;
-  if (source.kind === 'file') {
-    const { loadBundle } = await import('../intake/load.js');
-    return loadBundle(source.path);
-  }
-
-  const { fetchBundle } = await import('../intake/fetch.js');
-  const fetched = await fetchBundle({
-    endpoint: source.endpoint,
-    taskId: source.taskId,
-    ...('credentials' in source ? { credentials: source.credentials } : { token: source.token }),
-    timeoutMs: options.timeoutMs,
-    userAgent: `certkey/${VERSION}`,
-  });
-  return fetched.raw;
+  const { readSource: readTaskSource } = await import('../wave/check-task.js');
+  if (source.kind === 'file') return readTaskSource(source);
+  return readTaskSource({ ...source, timeoutMs: options.timeoutMs });
 }

@@ -137,8 +137,8 @@ async function handshakes(
   });
 }
 
-/** The raw bundle, from the file or the API. */
-async function readSource(source: TaskSource): Promise<RawBundle> {
+/** The raw bundle, from the file or the API (saved with `saveTo` when asked). */
+export async function readSource(source: TaskSource): Promise<RawBundle> {
   if (source.kind === 'file') {
     const { loadBundle } = await import('../intake/load.js');
     return loadBundle(source.path);

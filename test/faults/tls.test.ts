@@ -94,3 +94,32 @@ t.test(
     assertNoSecrets(t, result.stdout + result.stderr, SECRETS, 'output');
   },
 );
+
+t.test(
+  'inspect and export fetch as run does: refused, then trusted with --endpoint-ca',
+  async (t) => {
+    const env = { SMS_AUTH_TOKEN: TOKEN };
+    const fetchArgs = ['--task-id', 'task-1', '--endpoint', URL, '--retries', '0'];
+
+    const refused = await runCli(['inspect', ...fetchArgs], { env, timeoutMs: 120_000 });
+    t.equal(refused.code, 3);
+    assertCleanError(t, refused.stderr, /E_FETCH_NETWORK: TLS with 127\.0\.0\.1:\d+ failed/);
+
+    const inspected = await runCli(['inspect', ...fetchArgs, '--endpoint-ca', CA_FILE], {
+      env,
+      timeoutMs: 120_000,
+    });
+    t.equal(inspected.code, 0, inspected.stderr);
+    t.match(inspected.stdout, /CN=sms-source/);
+
+    const out = join(mkdtempSync(join(dir, 'export-')), 'redacted.json');
+    const exported = await runCli(
+      ['export', '--redacted', ...fetchArgs, '--endpoint-ca', CA_FILE, '--out', out],
+      { env, timeoutMs: 120_000 },
+    );
+    t.equal(exported.code, 0, exported.stderr);
+    for (const result of [refused, inspected, exported]) {
+      assertNoSecrets(t, result.stdout + result.stderr, SECRETS, 'output');
+    }
+  },
+);
