@@ -26,7 +26,7 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
     if (wave && !task.error) lines.push(taskLine(task.task, task.checks, run.options.strict));
   }
 
-  const verdict = summary.verdict === 'pass' ? 'PASS' : 'FAIL';
+  const verdict = !run.complete ? 'INCOMPLETE' : summary.verdict === 'pass' ? 'PASS' : 'FAIL';
   const counts =
     `${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warnings, ` +
     `${summary.skip} skipped` +

@@ -47,6 +47,7 @@ export interface Summary {
   warn: number;
   skip: number;
   errors: number;
+  /** `fail` when a check failed, a task could not be checked, or the run is incomplete. */
   verdict: 'pass' | 'fail';
 }
 
@@ -58,8 +59,13 @@ export function isFailure(status: Status, strict: boolean): boolean {
   return status === 'fail' || (strict && status === 'warn');
 }
 
-/** Counts the statuses over every task. */
-export function summarize(run: Pick<PreflightRun, 'tasks' | 'options'>): Summary {
+/**
+ * Counts the statuses over every task. An incomplete run (`complete: false`) never passes:
+ * the tasks it did not check may hold failures.
+ */
+export function summarize(
+  run: Pick<PreflightRun, 'tasks' | 'options'> & Partial<Pick<PreflightRun, 'complete'>>,
+): Summary {
   const summary: Summary = {
     total: 0,
     pass: 0,
@@ -81,6 +87,6 @@ export function summarize(run: Pick<PreflightRun, 'tasks' | 'options'>): Summary
   const failed = run.tasks.some(
     (task) => task.error || task.checks.some((c) => isFailure(c.status, run.options.strict)),
   );
-  summary.verdict = failed ? 'fail' : 'pass';
+  summary.verdict = failed || run.complete === false ? 'fail' : 'pass';
   return summary;
 }

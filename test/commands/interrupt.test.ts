@@ -75,6 +75,9 @@ t.test('SIGINT during a stalled fetch: exit 130, reports marked incomplete', asy
   );
   t.match(readJunit(run.out), /certkey preflight \(incomplete\)/);
   t.match(run.stdout, /\(interrupted: incomplete\)/);
+  t.match(run.stdout, /^certkey: INCOMPLETE: /m, 'an interrupted run never says PASS');
+  t.notMatch(run.stdout, /^certkey: PASS/m);
+  t.equal(json.summary.verdict, 'fail');
   t.same(
     readdirSync(run.out).filter((name) => name.endsWith('.tmp')),
     [],
@@ -141,7 +144,9 @@ t.test(
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: '1' },
       });
+      let stdout = '';
       let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exit = new Promise<[number | null, string | null]>((resolve) =>
         child.on('close', (status, sig) => resolve([status, sig])),
@@ -159,6 +164,7 @@ t.test(
 
       t.same(result, [code, null], `${signal}: exit ${code}, not killed by the watchdog`);
       t.match(stderr, new RegExp(`interrupted by ${signal}: 0 of 1 tasks checked`));
+      t.match(stdout, /^certkey: INCOMPLETE: 0 passed/m, `${signal}: INCOMPLETE`);
     }
   },
 );

@@ -8,6 +8,7 @@ import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { renderTap } from '../../src/report/tap.js';
+import { summarize } from '../../src/report/types.js';
 import { HAVE_SHARED, SHARED } from '../helpers/paths.js';
 import { ERROR_TASK, MIXED_TASK, makeRun } from './fixtures.js';
 
@@ -109,4 +110,16 @@ t.test('summary names failures, warnings and remedies', async (t) => {
   const wave = renderSummary(makeRun([MIXED_TASK, ERROR_TASK]));
   t.match(wave, /ERROR task-2: E_FETCH_HTTP/);
   t.match(wave, /TASK\s+task-1: FAIL/);
+});
+
+t.test('an incomplete run never passes, even with nothing failed', async (t) => {
+  const run = { ...makeRun([]), complete: false };
+  t.equal(summarize(run).verdict, 'fail', 'summarize: fail');
+  t.equal(JSON.parse(renderJson(run)).summary.verdict, 'fail', 'JSON: fail');
+  t.match(renderSummary(run), /^certkey: INCOMPLETE: 0 passed, .*\(interrupted: incomplete\)$/m);
+  t.notMatch(renderSummary(run), /PASS/);
+
+  const done = makeRun([]);
+  t.equal(summarize(done).verdict, 'pass', 'a complete run with nothing failed passes');
+  t.match(renderSummary(done), /^certkey: PASS: 0 passed/m);
 });
