@@ -3,7 +3,7 @@
  * (`PRIVATE KEY`), PKCS#1 (`RSA PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`), for RSA,
  * RSA-PSS, EC and Ed25519 keys. Messages name the field and the form, never the key.
  */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { KeyField, LeafField } from '../model.js';
 import { childrenOf, oidOf, readTlv } from './der.js';
 import type { PemBlock } from './pem.js';
@@ -36,6 +36,21 @@ const LOADABLE = new Set([
 export function readPrivateKey(field: KeyField, leaf: LeafField, blocks: PemBlock[]): KeyRead {
   const keys = blocks.filter((block) => block.label !== 'EC PARAMETERS');
   const certs = keys.filter((block) => /CERTIFICATE$/.test(block.label));
+  const mislabelled = certs.find((block) => block.defect || !isCertificate(block.der));
+  if (mislabelled) {
+    const form = privateKeyForm(mislabelled.der);
+    const block = `${field} has a ${mislabelled.label} block whose content`;
+    if (!form) {
+      return fail(
+        `${block} decodes neither as a certificate nor as a private key`,
+        `put the private key of ${leaf} in ${field}, and the certificate in ${leaf}`,
+      );
+    }
+    return fail(
+      `${block} is not a certificate (it looks like a ${form} private key): fix the label`,
+      `label the key of ${leaf} -----BEGIN ${labelOf(form)}-----, with the END line to match`,
+    );
+  }
   if (certs.length > 0) {
     return fail(
       `${field} holds a certificate where a private key belongs`,
@@ -130,4 +145,42 @@ function pkcs8Algorithm(der: Uint8Array): string | null {
 
 function fail(message: string, remedy: string): KeyRead {
   return { ok: false, status: 'fail', message, remedy };
+}
+
+/** True when `der` decodes as an X.509 certificate. */
+function isCertificate(der: Buffer): boolean {
+  try {
+    new X509Certificate(der);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The form (`PKCS#8`, `PKCS#1`, `SEC1`) of a DER private key, or undefined. The form is read
+ * from the second element of the outer SEQUENCE (an AlgorithmIdentifier SEQUENCE in PKCS#8,
+ * RFC 5208; the modulus INTEGER in PKCS#1, RFC 8017 A.1.2; the key OCTET STRING in SEC1,
+ * RFC 5915), since OpenSSL 3 loads some forms when asked for another; then the key must load.
+ */
+function privateKeyForm(der: Buffer): string | undefined {
+  const outer = readTlv(der, 0);
+  const second = (outer && childrenOf(der, outer))?.[1];
+  const label = { 0x30: 'PRIVATE KEY', 0x02: 'RSA PRIVATE KEY', 0x04: 'EC PRIVATE KEY' }[
+    second?.tag ?? 0
+  ];
+  const form = label ? FORMS[label] : undefined;
+  if (!form) return undefined;
+
+  try {
+    createPrivateKey({ key: der, format: 'der', type: form.type });
+    return form.form;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PEM label of a private key form. */
+function labelOf(form: string): string {
+  return Object.entries(FORMS).find(([, each]) => each.form === form)?.[0] ?? 'PRIVATE KEY';
 }

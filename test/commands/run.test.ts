@@ -106,3 +106,27 @@ t.test('--out where no folder can be made is exit 2, not a hang', async (t) => {
     t.match(result.stderr, /E_REPORT_WRITE: cannot write the reports into/);
   }
 });
+
+t.test('a private key under a CERTIFICATE label is named as one, never shown', async (t) => {
+  const dir = t.testdir({});
+  const reply = await generateBundle();
+  const key = String(reply.private_key);
+  const body = key.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+  const relabelled = `-----BEGIN CERTIFICATE-----\n${body.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const bundle = join(dir, 'bundle.json');
+  writeFileSync(bundle, JSON.stringify({ ...reply, private_key: relabelled }));
+
+  const result = await runCli(['run', '--bundle', bundle, '--out', join(dir, 'reports')]);
+  t.equal(result.code, 1, result.stderr);
+  const line = result.stdout.split('\n').find((each) => each.includes('parse/private_key'));
+  t.match(line, /^FAIL\s+parse\/private_key: private_key has a CERTIFICATE block whose content/);
+  t.match(line, /is not a certificate \(it looks like a PKCS#\d private key\): fix the label$/);
+  t.notMatch(result.stdout, /holds a certificate where a private key belongs/);
+  const printed = result.stdout + result.stderr;
+  const pieces = body.join('').match(/.{24}/g) ?? [];
+  t.same(
+    pieces.filter((piece) => printed.includes(piece)),
+    [],
+    'no piece of the key printed',
+  );
+});

@@ -83,6 +83,27 @@ t.test('refuses keys it cannot use, saying why', async (t) => {
     ],
     ['a certificate', cert, 'fail', 'private_key holds a certificate where a private key belongs'],
     [
+      'a PKCS#8 key under a CERTIFICATE label',
+      wrap('CERTIFICATE', pkcs8),
+      'fail',
+      'private_key has a CERTIFICATE block whose content is not a certificate (it looks like a ' +
+        'PKCS#8 private key): fix the label',
+    ],
+    [
+      'a SEC1 key under a CERTIFICATE label',
+      keyToPem(ec, 'sec1').replace(/EC PRIVATE KEY/g, 'CERTIFICATE'),
+      'fail',
+      'private_key has a CERTIFICATE block whose content is not a certificate (it looks like a ' +
+        'SEC1 private key): fix the label',
+    ],
+    [
+      'neither a certificate nor a key under a CERTIFICATE label',
+      wrap('CERTIFICATE', corrupt),
+      'fail',
+      'private_key has a CERTIFICATE block whose content decodes neither as a certificate nor ' +
+        'as a private key',
+    ],
+    [
       'two keys',
       keyToPem(ec, 'pkcs8') + keyToPem(ed, 'pkcs8'),
       'fail',
