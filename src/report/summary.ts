@@ -28,9 +28,9 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
 
   const verdict = !run.complete ? 'INCOMPLETE' : summary.verdict === 'pass' ? 'PASS' : 'FAIL';
   const counts =
-    `${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warnings, ` +
+    `${summary.pass} passed, ${summary.fail} failed, ${count(summary.warn, 'warning')}, ` +
     `${summary.skip} skipped` +
-    (summary.errors ? `, ${summary.errors} tasks not checked` : '');
+    (summary.errors ? `, ${count(summary.errors, 'task')} not checked` : '');
   lines.push(`certkey: ${verdict}: ${counts}${run.complete ? '' : ' (interrupted: incomplete)'}`);
   if (reportDir) lines.push(`reports: ${reportDir}/preflight.{tap,junit.xml,json}`);
   return `${lines.join('\n')}\n`;
@@ -41,5 +41,10 @@ function taskLine(task: string, checks: { status: string }[], strict: boolean): 
   const failed = checks.filter((c) => c.status === 'fail' || (strict && c.status === 'warn'));
   const warned = checks.filter((c) => c.status === 'warn');
   const verdict = failed.length ? 'FAIL' : 'PASS';
-  return `TASK  ${task}: ${verdict} (${failed.length} failed, ${warned.length} warnings)`;
+  return `TASK  ${task}: ${verdict} (${failed.length} failed, ${count(warned.length, 'warning')})`;
+}
+
+/** `1 warning`, `2 warnings`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

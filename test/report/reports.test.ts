@@ -105,7 +105,7 @@ t.test('summary names failures, warnings and remedies', async (t) => {
   t.match(text, /FAIL\s+pair\/target_mgmt_cert: RSA-2048/);
   t.match(text, /WARN\s+expiry\/ca: ends 2027-01-01/);
   t.match(text, /remedy: ask SMS/);
-  t.match(text, /certkey: FAIL: 1 passed, 1 failed, 1 warnings, 1 skipped/);
+  t.match(text, /certkey: FAIL: 1 passed, 1 failed, 1 warning, 1 skipped/);
 
   const wave = renderSummary(makeRun([MIXED_TASK, ERROR_TASK]));
   t.match(wave, /ERROR task-2: E_FETCH_HTTP/);
