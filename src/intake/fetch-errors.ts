@@ -231,8 +231,14 @@ function networkSentence(code: string, host: string): [string, string] {
 }
 
 /** Certificate verification codes that mean the endpoint's issuer is not trusted here. */
-const UNTRUSTED =
-  /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED)$/;
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
 
 /** What the TLS codes mean, in words. */
 const TLS_REASONS: Record<string, string> = {
@@ -255,7 +261,7 @@ function tlsSentence(code: string, host: string): [string, string] | undefined {
 
   const reason = TLS_REASONS[code];
   const message = `TLS with ${host} failed: ${reason ? `${reason} (${code})` : code}`;
-  if (UNTRUSTED.test(code)) {
+  if (UNTRUSTED.has(code)) {
     return [
       message,
       'if the endpoint (or a proxy that inspects TLS) uses a private CA, pass that CA as ' +
