@@ -34,6 +34,16 @@ export function readCertificate(field: CertField, der: Buffer, which: string): C
     viewError = reason(error);
   }
 
+  const keyProblem = node && view ? publicKeyProblem(node, view) : null;
+  if (keyProblem) {
+    return {
+      ok: false,
+      status: 'fail',
+      message: `${which} holds a public key that does not decode: ${keyProblem}`,
+      remedy:
+        'fetch the bundle again; if it persists, ask for the task certificates to be reissued',
+    };
+  }
   if (node && view) {
     const pem = view.toString('pem');
     return { ok: true, cert: { field, der: new Uint8Array(der), pem, x509: view, node } };
@@ -55,6 +65,28 @@ export function readCertificate(field: CertField, der: Buffer, which: string): C
       'this is a limit of certkey, not a defect of the bundle, and the checks skip it',
     remedy: 'check this certificate by hand: openssl x509 -noout -text',
   };
+}
+
+/**
+ * Why a certificate's public key cannot be read, or null when it can. OpenSSL may not know
+ * a key type @peculiar/x509 reads (a limit the key checks skip); when neither reads it, the
+ * subjectPublicKey itself is corrupt, a defect of the bundle.
+ */
+function publicKeyProblem(node: NodeCertificate, view: x509.X509Certificate): string | null {
+  let nodeError: string;
+  try {
+    void node.publicKey;
+    return null;
+  } catch (error) {
+    nodeError = reason(error);
+  }
+
+  try {
+    void view.publicKey.algorithm;
+    return null;
+  } catch {
+    return nodeError;
+  }
 }
 
 function reason(error: unknown): string {
