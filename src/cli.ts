@@ -26,6 +26,16 @@ const NETWORK_OPTIONS = {
   },
 } as const;
 
+/** Where inspect and export take a bundle from: a file, or a fetch as `run` makes it. */
+const SOURCE_OPTIONS = {
+  bundle: { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" },
+  'task-id': { type: 'string', describe: 'SMS migration task id to fetch' },
+  endpoint: { type: 'string', describe: 'SMS endpoint, as for run' },
+  'token-file': { type: 'string', describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)' },
+  'credentials-file': { type: 'string', describe: 'AK/SK file, as for run' },
+  ...NETWORK_OPTIONS,
+} as const;
+
 /** Runs a command's handler, turning every error into one line and an exit code. */
 async function dispatch(load: () => Promise<Handler>, argv: Record<string, unknown>) {
   try {
@@ -139,15 +149,7 @@ const cli = yargs(args)
     'show every certificate and key of a bundle, and its chain as a tree with verdicts',
     (y) =>
       y
-        .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
-        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
-        .option('endpoint', { type: 'string', describe: 'SMS endpoint, as for run' })
-        .option('token-file', {
-          type: 'string',
-          describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
-        })
-        .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
-        .options(NETWORK_OPTIONS)
+        .options(SOURCE_OPTIONS)
         .option('at', { type: 'string', describe: 'count days left from this ISO date' })
         .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' })
         .option('json', { type: 'boolean', default: false, describe: 'print the view as JSON' }),
@@ -164,15 +166,7 @@ const cli = yargs(args)
           default: false,
           describe: 'replace every private key by its public key (required)',
         })
-        .option('bundle', { type: 'string', describe: "a saved API reply (JSON); '-' reads stdin" })
-        .option('task-id', { type: 'string', describe: 'SMS migration task id to fetch' })
-        .option('endpoint', { type: 'string', describe: 'SMS endpoint, as for run' })
-        .option('token-file', {
-          type: 'string',
-          describe: 'file holding the IAM token (else SMS_AUTH_TOKEN)',
-        })
-        .option('credentials-file', { type: 'string', describe: 'AK/SK file, as for run' })
-        .options(NETWORK_OPTIONS)
+        .options(SOURCE_OPTIONS)
         .option('out', { type: 'string', describe: "the file to write ('-': stdout)" })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })
         .option('timeout', { type: 'number', default: 10, describe: 'seconds for the network' }),
