@@ -85,6 +85,10 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  // Less text for V8 to parse at every start; names are kept, and the source map maps
+  // positions back to src/.
+  minifyWhitespace: true,
+  minifySyntax: true,
   mainFields: ['module', 'main'],
   legalComments: 'none',
   logLevel: 'warning',

@@ -3,6 +3,7 @@
  * the mtls handshakes on its own loopback listeners) and sends back plain checks. Parsed
  * certificates and keys never leave the worker and are dropped when a task ends.
  */
+import module from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import type { CheckOptions, RawBundle } from '../model.js';
 import { checkBundle } from './check-task.js';
@@ -13,6 +14,9 @@ export interface CheckRequest {
   raw: RawBundle;
   check: CheckOptions;
 }
+
+// The compile cache (Node 22.1+; see bin/certkey.js) is per thread: a worker asks for it too.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const port = parentPort;
 if (port) {
