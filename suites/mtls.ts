@@ -12,10 +12,10 @@ import type { TlsVersion } from '../src/handshake/client.js';
 import { tlsEnvironment, type TlsEnvironment } from '../src/handshake/environment.js';
 import { describePeer, describeRefusal, refusalOf, type Sides } from '../src/handshake/explain.js';
 import { formatFailure } from '../src/handshake/explain.js';
-import { foreignIdentity } from '../src/handshake/foreign.js';
+import { controlContext, type Control } from '../src/handshake/controls.js';
 import { caOf, identityOf, inScope, isRedacted, missingInputs } from '../src/handshake/inputs.js';
-import { runHandshake, type HandshakeResult, type HandshakeSpec } from '../src/handshake/mutual.js';
-import type { Identity } from '../src/handshake/mutual.js';
+import { openTargetListener, type HandshakeResult } from '../src/handshake/mutual.js';
+import type { Identity, TargetListener } from '../src/handshake/mutual.js';
 import { remedyFor } from '../src/handshake/remedy.js';
 
 const debug = debuglog('certkey');
@@ -50,38 +50,54 @@ export const mtlsSuite: Suite = {
   },
 };
 
-/** Both versions' handshakes and both negative controls for one target listener. */
+/**
+ * Both versions' handshakes and both negative controls for one target listener: one listener
+ * judges all four connections, each on its own.
+ */
 async function checkTarget(target: Target, context: SuiteContext, env: TlsEnvironment) {
   const { bundle, earlier, options } = context;
   const targetKey = KEY_OF[target];
   const listenerMissing = missingInputs([target, targetKey, 'ca'], bundle, earlier);
   if (listenerMissing.length > 0) return skipAll(target, listenerMissing.join('; '));
 
-  const base = {
-    target: identityOf(bundle, target, targetKey),
-    ca: caOf(bundle),
-    timeoutMs: options.handshakeTimeoutMs,
-  };
   const sourceMissing = inScope(bundle, 'cert')
     ? missingInputs(['cert', 'private_key'], bundle, earlier)
     : ['mutual TLS needs the source certificate (cert) and private_key, not given to this check'];
+  const listenerIdentity = identityOf(bundle, target, targetKey);
+  const client = sourceMissing.length > 0 ? undefined : identityOf(bundle, 'cert', 'private_key');
 
-  const versions =
-    sourceMissing.length > 0
-      ? VERSIONS.map(([, name]) => skip(target, name, sourceMissing.join('; ')))
-      : versionChecks(target, { ...base, client: identityOf(bundle, 'cert', 'private_key') }, env);
-  const [versionResults, controls] = await Promise.all([versions, controlChecks(target, base)]);
-  return [...versionResults, ...controls];
+  const listener = await openTargetListener({
+    target: listenerIdentity,
+    ca: caOf(bundle),
+    timeoutMs: options.handshakeTimeoutMs,
+  });
+  try {
+    const versions = client
+      ? versionChecks(target, listener, client, env)
+      : VERSIONS.map(([, name]) => skip(target, name, sourceMissing.join('; ')));
+    const [versionResults, controls] = await Promise.all([
+      versions,
+      controlChecks(target, listener),
+    ]);
+    return [...versionResults, ...controls];
+  } finally {
+    await listener.close();
+  }
 }
 
-/** TLS 1.2 and 1.3, each pinned; each verdict knows how the other version did. */
-async function versionChecks(target: Target, spec: HandshakeSpec, env: TlsEnvironment) {
+/** TLS 1.2 and 1.3, each pinned by the client; each verdict knows how the other version did. */
+async function versionChecks(
+  target: Target,
+  listener: TargetListener,
+  client: Identity,
+  env: TlsEnvironment,
+) {
   const sides: Sides = {
     target: { cert: target, key: KEY_OF[target] },
     source: { cert: 'cert', key: 'private_key' },
   };
   const results = await Promise.all(
-    VERSIONS.map(([version]) => attempt(() => runHandshake({ ...spec, version }))),
+    VERSIONS.map(([version]) => attempt(() => listener.attempt({ client, version }))),
   );
 
   return VERSIONS.map(([, name, label], index) => {
@@ -96,17 +112,17 @@ async function versionChecks(target: Target, spec: HandshakeSpec, env: TlsEnviro
 }
 
 /** The negative controls: a client without a certificate, and one with a stranger's. */
-async function controlChecks(target: Target, base: Omit<HandshakeSpec, 'client'>) {
-  const controls: [string, string, () => Promise<Identity | undefined>][] = [
-    ['refuses-no-cert', 'a client without a certificate', async () => undefined],
-    ['refuses-foreign-cert', 'a self-signed client certificate ca did not issue', foreignIdentity],
+async function controlChecks(target: Target, listener: TargetListener) {
+  const controls: [string, string, Control][] = [
+    ['refuses-no-cert', 'a client without a certificate', 'no-cert'],
+    ['refuses-foreign-cert', 'a self-signed client certificate ca did not issue', 'foreign'],
   ];
   return Promise.all(
-    controls.map(async ([name, who, identity]) => {
+    controls.map(async ([name, who, control]) => {
       const result = await attempt(async () => {
-        const client = await identity();
         // The control client trusts any listener, so only the listener's decision counts.
-        return runHandshake({ ...base, verifyServer: false, ...(client ? { client } : {}) });
+        const context = await controlContext(control);
+        return listener.attempt({ context, verifyServer: false });
       });
       return result instanceof CertkeyError
         ? crashed(target, name, result)

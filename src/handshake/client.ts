@@ -33,6 +33,11 @@ export interface ClientOptions {
   checkHostname?: boolean;
   /** Send one byte after the handshake and wait for one from the server. */
   exchange?: boolean;
+  /**
+   * A secure context made beforehand (a negative control's, see controls.ts); it stands in
+   * for `cert`, `key`, `ca` and `version`.
+   */
+  context?: tls.SecureContext;
 }
 
 /** The server certificate as the client saw it. */
@@ -61,6 +66,8 @@ export interface ClientOutcome {
   handshakeMs?: number;
   /** Why the attempt did not succeed. */
   failure?: TlsFailure;
+  /** The client's own port, once TCP connected: the listener knows the connection by it. */
+  localPort?: number;
 }
 
 /**
@@ -83,7 +90,7 @@ export function connectTls(options: ClientOptions): Promise<ClientOutcome> {
     socket = tls.connect({
       host: options.host,
       port: options.port,
-      secureContext: clientContext(options),
+      secureContext: options.context ?? clientContext(options),
       rejectUnauthorized: options.verifyServer !== false,
       checkServerIdentity: (host, cert) => {
         outcome.peer = summarize(cert);
@@ -100,6 +107,10 @@ export function connectTls(options: ClientOptions): Promise<ClientOutcome> {
       outcome.failure ??= timeoutFailure(options.timeoutMs, 'the client handshake');
       socket.destroy();
     }, options.timeoutMs);
+
+    socket.once('connect', () => {
+      if (socket.localPort !== undefined) outcome.localPort = socket.localPort;
+    });
 
     socket.on('secureConnect', () => {
       outcome.connected = true;

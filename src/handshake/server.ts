@@ -1,7 +1,7 @@
 /**
  * A local target listener: node:tls on 127.0.0.1, any free port, with the target's
  * certificate and key, requiring a client certificate that chains to the given CA. It judges
- * the first connection only and reports what it decided.
+ * every connection on its own, keyed by the client's port, and reports what it decided.
  */
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
@@ -19,7 +19,7 @@ export interface ServerOptions {
   key: string;
   /** CA certificates (PEM) a client certificate must chain to. */
   ca: string[];
-  /** Pin the protocol version; omitted: TLS 1.2 and 1.3. */
+  /** Pin the protocol version; omitted: TLS 1.2 and 1.3 (each client pins its own). */
   version?: TlsVersion;
   /** Milliseconds the listener gives a client to finish its handshake. */
   timeoutMs: number;
@@ -30,9 +30,9 @@ export interface ServerOptions {
   rejectUnauthorized?: boolean;
 }
 
-/** What the listener decided about its first client. */
+/** What the listener decided about one client connection. */
 export interface ServerOutcome {
-  /** A client connected at all. */
+  /** The client connected at all. */
   connected: boolean;
   /** The handshake finished and the listener kept the connection ('secureConnection'). */
   accepted: boolean;
@@ -47,10 +47,12 @@ export interface ServerOutcome {
 /** A started listener. Call `close()` on every path. */
 export interface TargetServer {
   port: number;
-  /** The listener's view so far, updated as the connection goes on. */
-  current: ServerOutcome;
-  /** Settles once the first connection is judged (or never, when nobody connects). */
-  outcome: Promise<ServerOutcome>;
+  /** The listener's view so far of the connection from `clientPort` (blank before it came). */
+  current(clientPort: number): ServerOutcome;
+  /** Settles once the connection from `clientPort` is judged (or never, when none comes). */
+  outcome(clientPort: number): Promise<ServerOutcome>;
+  /** Forgets a connection whose verdict was taken, so that its port may come again. */
+  forget(clientPort: number): void;
   /** Destroys every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -60,20 +62,17 @@ export interface ServerLoadFailure {
   failure: TlsFailure;
 }
 
+/** One connection's verdict in the making. */
+interface Judgement {
+  outcome: ServerOutcome;
+  decided: Promise<ServerOutcome>;
+  settle: () => void;
+}
+
 /** Starts a listener, or says why OpenSSL would not load its certificate and key. */
 export async function startTargetServer(
   options: ServerOptions,
 ): Promise<TargetServer | ServerLoadFailure> {
-  const outcome: ServerOutcome = {
-    connected: false,
-    accepted: false,
-    authorized: false,
-    exchanged: false,
-  };
-  let settle: (value: ServerOutcome) => void = () => undefined;
-  const decided = new Promise<ServerOutcome>((resolve) => (settle = resolve));
-  const sockets = new Set<Socket>();
-
   let server: tls.Server;
   try {
     server = tls.createServer({
@@ -91,35 +90,18 @@ export async function startTargetServer(
     return { failure: describeTlsError(error, 'load') };
   }
 
-  server.on('connection', (raw: Socket) => {
-    sockets.add(raw);
-    raw.on('close', () => sockets.delete(raw));
-    if (outcome.connected) raw.destroy();
-    outcome.connected = true;
-  });
-
-  server.on('tlsClientError', (error, socket) => {
-    // A verify failure closes the socket without an alert; Node keeps the code on the socket.
-    const code = socket.authorizationError;
-    outcome.failure ??= code ? verifyFailure(String(code)) : describeTlsError(error, 'handshake');
-    debug('listener %d refused: %s', port(server), outcome.failure.code);
-    settle(outcome);
-  });
-
-  server.on('secureConnection', (socket: tls.TLSSocket) => {
-    outcome.accepted = true;
-    outcome.authorized = socket.authorized;
-    socket.write('s');
-    socket.once('data', () => {
-      outcome.exchanged = true;
-      socket.end();
-      settle(outcome);
-    });
-    socket.on('error', (error) => {
-      outcome.failure ??= describeTlsError(error, 'exchange');
-    });
-    socket.on('close', () => settle(outcome));
-  });
+  // The client's port names its connection: the server side's remotePort is the client side's
+  // localPort, and no two live connections to this listener share it.
+  const judgements = new Map<number, Judgement>();
+  const judgement = (clientPort: number): Judgement => {
+    const known = judgements.get(clientPort);
+    if (known) return known;
+    const made = newJudgement();
+    judgements.set(clientPort, made);
+    return made;
+  };
+  const sockets = new Set<Socket>();
+  judge(server, sockets, judgement);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -137,7 +119,76 @@ export async function startTargetServer(
       server.close(() => resolve());
     });
   OPEN.add(close);
-  return { port: port(server), current: outcome, outcome: decided, close };
+  return {
+    port: port(server),
+    current: (clientPort) => ({ ...(judgements.get(clientPort)?.outcome ?? blankOutcome()) }),
+    outcome: (clientPort) => judgement(clientPort).decided,
+    forget: (clientPort) => judgements.delete(clientPort),
+    close,
+  };
+}
+
+/** Records what the listener does with each connection, in the judgement of its port. */
+function judge(server: tls.Server, sockets: Set<Socket>, judgement: (port: number) => Judgement) {
+  server.on('connection', (raw: Socket) => {
+    sockets.add(raw);
+    raw.on('close', () => sockets.delete(raw));
+    if (raw.remotePort !== undefined) judgement(raw.remotePort).outcome.connected = true;
+  });
+
+  // Node destroys a socket whose client certificate failed verification before it says so,
+  // and a destroyed socket can no longer look up its peer; but it keeps what it looked up
+  // before. 'keylog' is the one listener event that hands over each socket during its
+  // handshake, so the peer is looked up there. The line itself (session secrets) is ignored.
+  server.on('keylog', (_line, socket) => void socket.remotePort);
+
+  server.on('tlsClientError', (error, socket) => {
+    // Limitation: this relies on Node keeping the peer's port on a refused, destroyed socket
+    // once looked up (Node 20 and 24 do); without it a refusal names no connection, and that
+    // attempt ends as one the listener never decided.
+    const clientPort = socket.remotePort;
+    if (clientPort === undefined) {
+      debug('listener %d refused a connection it cannot name', port(server));
+      return;
+    }
+
+    // A verify failure closes the socket without an alert; Node keeps the code on the socket.
+    const { outcome, settle } = judgement(clientPort);
+    const code = socket.authorizationError;
+    outcome.failure ??= code ? verifyFailure(String(code)) : describeTlsError(error, 'handshake');
+    debug('listener %d refused %d: %s', port(server), clientPort, outcome.failure.code);
+    settle();
+  });
+
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    const clientPort = socket.remotePort;
+    if (clientPort === undefined) return socket.destroy();
+
+    const { outcome, settle } = judgement(clientPort);
+    outcome.accepted = true;
+    outcome.authorized = socket.authorized;
+    socket.write('s');
+    socket.once('data', () => {
+      outcome.exchanged = true;
+      socket.end();
+      settle();
+    });
+    socket.on('error', (error) => {
+      outcome.failure ??= describeTlsError(error, 'exchange');
+    });
+    socket.on('close', settle);
+  });
+}
+
+function newJudgement(): Judgement {
+  const outcome = blankOutcome();
+  let settle: () => void = () => undefined;
+  const decided = new Promise<ServerOutcome>((resolve) => (settle = () => resolve(outcome)));
+  return { outcome, decided, settle };
+}
+
+function blankOutcome(): ServerOutcome {
+  return { connected: false, accepted: false, authorized: false, exchanged: false };
 }
 
 /** The close functions of listeners still open, for an interrupted run. */

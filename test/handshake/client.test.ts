@@ -38,7 +38,8 @@ t.test('a healthy handshake reports version, cipher, peer names and fingerprint'
     t.match(outcome.peer?.altNames, /IP Address:127\.0\.0\.1/);
     const expected = pki.leaves.target_mgmt_cert.pem;
     t.equal(outcome.peer?.fingerprint256, new X509Certificate(expected).fingerprint256);
-    const judged = await server.outcome;
+    t.type(outcome.localPort, 'number', 'the client knows its own port');
+    const judged = await server.outcome(outcome.localPort as number);
     t.equal(judged.accepted && judged.authorized && judged.exchanged, true);
   }
 });
