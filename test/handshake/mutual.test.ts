@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import t from 'tap';
 import { describeRefusal, refusalOf, type Sides } from '../../src/handshake/explain.js';
 import { verifyFailure } from '../../src/handshake/failure.js';
-import { runHandshake } from '../../src/handshake/mutual.js';
+import { controlContext } from '../../src/handshake/controls.js';
+import { openTargetListener, runHandshake } from '../../src/handshake/mutual.js';
 import { identity, makeCa, makeLeaf, makePki } from './bundle.js';
 
 const pki = await makePki();
@@ -110,4 +111,56 @@ t.test('a target key that does not match its certificate stops the listener', as
     describeRefusal(refusalOf(result) ?? { side: 'unknown' }, sides),
     /could not load target_mgmt_cert with target_mgmt_private_key: key values mismatch/,
   );
+});
+
+t.test('one listener for every attempt against a target, each judged on its own', async (t) => {
+  const listener = await openTargetListener({ target, ca, timeoutMs: 20_000 });
+  const [tls12, tls13, bare, foreign] = await Promise.all([
+    listener.attempt({ client, version: 'TLSv1.2' }),
+    listener.attempt({ client, version: 'TLSv1.3' }),
+    listener.attempt({ context: await controlContext('no-cert'), verifyServer: false }),
+    listener.attempt({ context: await controlContext('foreign'), verifyServer: false }),
+  ]);
+  const port = tls12.port as number;
+  t.same([tls13.port, bare.port, foreign.port], [port, port, port], 'the same listener');
+
+  t.equal(tls12.mutual, true);
+  t.equal(tls12.client?.protocol, 'TLSv1.2', 'the client pins the version');
+  t.equal(tls13.mutual, true);
+  t.equal(tls13.client?.protocol, 'TLSv1.3');
+  t.equal(bare.mutual, false);
+  t.equal(bare.server?.failure?.code, 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
+  t.equal(foreign.mutual, false);
+  t.equal(foreign.server?.failure?.code, 'DEPTH_ZERO_SELF_SIGNED_CERT');
+  t.equal(refusalOf(foreign)?.side, 'listener');
+
+  t.equal(await connectCode(port), 'connected', 'open until closed');
+  await listener.close();
+  t.equal(await connectCode(port), 'ECONNREFUSED', 'nothing listens afterwards');
+});
+
+t.test('a listener that cannot load gives every attempt the same load failure', async (t) => {
+  const listener = await openTargetListener({
+    target: { cert: target.cert, key: client.key },
+    ca,
+    timeoutMs: 20_000,
+  });
+  const results = await Promise.all([
+    listener.attempt({ client, version: 'TLSv1.2' }),
+    listener.attempt({ verifyServer: false }),
+  ]);
+  await listener.close();
+  for (const result of results) {
+    t.equal(result.mutual, false);
+    t.equal(result.client, undefined, 'no client connected');
+    t.match(result.serverLoad?.code, /KEY_VALUES_MISMATCH/);
+  }
+});
+
+t.test('a client that cannot load its key leaves the listener with nothing to judge', async (t) => {
+  const listener = await openTargetListener({ target, ca, timeoutMs: 20_000 });
+  t.teardown(listener.close);
+  const result = await listener.attempt({ client: { cert: client.cert, key: target.key } });
+  t.equal(result.client?.failure?.stage, 'load');
+  t.same(result.server, { connected: false, accepted: false, authorized: false, exchanged: false });
 });

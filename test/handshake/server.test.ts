@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import t from 'tap';
+import { connectTls } from '../../src/handshake/client.js';
 import { closeOpenListeners, startTargetServer } from '../../src/handshake/server.js';
-import { identity, makePki } from './bundle.js';
+import { identity, makeCa, makeLeaf, makePki } from './bundle.js';
 
 const pki = await makePki();
 const ca = [pki.ca.pem];
@@ -61,4 +62,65 @@ t.test('closeOpenListeners closes every listener still open', async (t) => {
   }
   await closeOpenListeners();
   for (const port of ports) t.equal(await tcp(port), 'ECONNREFUSED');
+});
+
+t.test('one listener judges each connection on its own, by the client port', async (t) => {
+  const started = await startTargetServer({
+    ...identity(pki.leaves.target_mgmt_cert),
+    ca,
+    timeoutMs: 20_000,
+  });
+  if (!('port' in started)) throw new Error(started.failure.reason);
+  t.teardown(started.close);
+
+  const common = { host: '127.0.0.1', port: started.port, ca, timeoutMs: 20_000, exchange: true };
+  const stranger = identity(await makeLeaf('cert', await makeCa('CN=Other CA')));
+  const [accepted, bare, foreign] = await Promise.all([
+    connectTls({ ...common, ...identity(pki.leaves.cert), version: 'TLSv1.2' }),
+    connectTls({ ...common, verifyServer: false }),
+    connectTls({ ...common, ...stranger, version: 'TLSv1.3', verifyServer: false }),
+  ]);
+  const ports = [accepted, bare, foreign].map((outcome) => outcome.localPort as number);
+  t.equal(new Set(ports).size, 3, 'three connections, three client ports');
+
+  const [first, second, third] = await Promise.all(ports.map((port) => started.outcome(port)));
+  t.same(
+    [first?.accepted, first?.authorized, first?.exchanged, first?.failure],
+    [true, true, true, undefined],
+    'the source certificate is accepted',
+  );
+  t.equal(second?.accepted, false, 'the client without a certificate is refused');
+  t.equal(second?.failure?.code, 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
+  t.equal(third?.accepted, false, 'the stranger is refused after a finished TLS 1.3 handshake');
+  t.equal(third?.failure?.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  t.equal(accepted.exchanged, true);
+  t.equal(foreign.connected && !foreign.exchanged, true, 'the stranger got no byte back');
+});
+
+t.test('a port never seen has a blank outcome, and forget() clears a judged one', async (t) => {
+  const started = await startTargetServer({
+    ...identity(pki.leaves.target_data_cert),
+    ca,
+    timeoutMs: 20_000,
+  });
+  if (!('port' in started)) throw new Error(started.failure.reason);
+  t.teardown(started.close);
+
+  t.same(started.current(1), {
+    connected: false,
+    accepted: false,
+    authorized: false,
+    exchanged: false,
+  });
+  const client = await connectTls({
+    host: '127.0.0.1',
+    port: started.port,
+    ca,
+    timeoutMs: 20_000,
+    verifyServer: false,
+  });
+  const clientPort = client.localPort as number;
+  t.equal((await started.outcome(clientPort)).connected, true);
+  started.forget(clientPort);
+  t.equal(started.current(clientPort).connected, false);
 });
