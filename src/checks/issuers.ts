@@ -15,16 +15,31 @@ import { extensionOf } from '../parse/extensions.js';
 /** A signature's verdict: `unknown` when certkey cannot judge it (a limit, not a defect). */
 export type Verdict = 'valid' | 'invalid' | 'unknown';
 
+/** A name's DER and its normalised text, each worked out once per name object. */
+interface NameForms {
+  der: Buffer;
+  key?: string;
+}
+
+// Keyed by the name objects of parsed certificates: nothing outlives the certificates.
+const nameForms = new WeakMap<x509.Name, NameForms>();
+
+function formsOf(name: x509.Name): NameForms {
+  let forms = nameForms.get(name);
+  if (!forms) nameForms.set(name, (forms = { der: Buffer.from(name.toArrayBuffer()) }));
+  return forms;
+}
+
 /** Normalises a distinguished name for comparison: case and runs of spaces do not count. */
 function nameKey(name: x509.Name): string {
-  return name.toString().toLowerCase().replace(/\s+/g, ' ').trim();
+  const forms = formsOf(name);
+  forms.key ??= name.toString().toLowerCase().replace(/\s+/g, ' ').trim();
+  return forms.key;
 }
 
 /** True when two names are the same, byte for byte or after normalisation. */
 export function sameName(a: x509.Name, b: x509.Name): boolean {
-  const left = Buffer.from(a.toArrayBuffer());
-  const right = Buffer.from(b.toArrayBuffer());
-  return left.equals(right) || nameKey(a) === nameKey(b);
+  return formsOf(a).der.equals(formsOf(b).der) || nameKey(a) === nameKey(b);
 }
 
 /** True when a certificate names itself as its issuer (self-issued, RFC 5280 6.1). */
@@ -32,19 +47,22 @@ export function isSelfIssued(cert: ParsedCert): boolean {
   return sameName(cert.x509.subjectName, cert.x509.issuerName);
 }
 
-const verdicts = new WeakMap<ParsedCert, Map<ParsedCert, Verdict>>();
+/** The value `compute` gives for a pair of certificates, worked out once per pair. */
+function pairMemo<T>(compute: (child: ParsedCert, issuer: ParsedCert) => T) {
+  const known = new WeakMap<ParsedCert, Map<ParsedCert, T>>();
+  return (child: ParsedCert, issuer: ParsedCert): T => {
+    let row = known.get(child);
+    if (!row) known.set(child, (row = new Map()));
+    if (row.has(issuer)) return row.get(issuer) as T;
+
+    const value = compute(child, issuer);
+    row.set(issuer, value);
+    return value;
+  };
+}
 
 /** Verifies `child`'s signature with `issuer`'s public key; results are remembered. */
-export function verifiedBy(child: ParsedCert, issuer: ParsedCert): Verdict {
-  let known = verdicts.get(child);
-  if (!known) verdicts.set(child, (known = new Map()));
-  const cached = known.get(issuer);
-  if (cached) return cached;
-
-  const verdict = verify(child, issuer);
-  known.set(issuer, verdict);
-  return verdict;
-}
+export const verifiedBy: (child: ParsedCert, issuer: ParsedCert) => Verdict = pairMemo(verify);
 
 function verify(child: ParsedCert, issuer: ParsedCert): Verdict {
   if (!signatureAlgorithmOf(child).known) return 'unknown';
@@ -83,13 +101,13 @@ export function keyIdFault(child: ParsedCert, issuer: ParsedCert): string | null
 }
 
 /** OpenSSL's own test of a candidate issuer (X509_check_issued), without the signature. */
-function issuedPerOpenSsl(child: ParsedCert, issuer: ParsedCert): boolean {
+const issuedPerOpenSsl = pairMemo((child, issuer) => {
   try {
     return child.node.checkIssued(issuer.node);
   } catch {
     return false;
   }
-}
+});
 
 /** Why OpenSSL would not take `issuer` as the issuer of `child`, or null when it would. */
 export function refusal(child: ParsedCert, issuer: ParsedCert): string | null {
@@ -109,9 +127,16 @@ export function refusal(child: ParsedCert, issuer: ParsedCert): string | null {
   return `OpenSSL does not accept ${nameOf(issuer)} as its issuer (its extensions are malformed)`;
 }
 
+const selfSigned = new WeakMap<ParsedCert, boolean>();
+
 /** True for a self-issued certificate that OpenSSL takes as signed by itself. */
 export function isSelfSigned(cert: ParsedCert): boolean {
-  return isSelfIssued(cert) && refusal(cert, cert) === null;
+  let known = selfSigned.get(cert);
+  if (known === undefined) {
+    known = isSelfIssued(cert) && refusal(cert, cert) === null;
+    selfSigned.set(cert, known);
+  }
+  return known;
 }
 
 /** The certificates in `pool` whose subject is `cert`'s issuer, itself excluded. */
