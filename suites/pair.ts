@@ -3,11 +3,11 @@
  * whatever the key type. The key's public half is derived by node:crypto and compared
  * with the certificate's; nothing about the private key is shown but its fingerprint.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { checker, leafFields, notParsed } from '../src/checks/common.js';
 import { sameKey } from '../src/checks/keys.js';
 import { article, describeKey, publicKeyOf } from '../src/parse/describe.js';
-import { keyFingerprint } from '../src/parse/fingerprint.js';
+import { keyFingerprint, publicHalf } from '../src/parse/fingerprint.js';
 import {
   KEY_OF,
   LEAF_FIELDS,
@@ -24,7 +24,7 @@ const NAME = 'key-match';
 function keyPublicHalf(bundle: ParsedBundle, leaf: LeafField): KeyObject | null {
   const field = KEY_OF[leaf];
   const key = bundle.keys[field];
-  if (key) return createPublicKey(key);
+  if (key) return publicHalf(key);
   return bundle.publicKeys[field] ?? null;
 }
 

@@ -78,8 +78,16 @@ function firstOid(der: Uint8Array, sequence: Tlv) {
   return first ? oidOf(der, first) : null;
 }
 
+const algorithms = new WeakMap<ParsedCert, SignatureAlgorithm>();
+
 /** The signature algorithm of a certificate, by OID, with the hash PSS parameters name. */
 export function signatureAlgorithmOf(cert: ParsedCert): SignatureAlgorithm {
+  let known = algorithms.get(cert);
+  if (!known) algorithms.set(cert, (known = readSignatureAlgorithm(cert)));
+  return known;
+}
+
+function readSignatureAlgorithm(cert: ParsedCert): SignatureAlgorithm {
   const oid = certFrame(cert.der)?.signatureOid ?? 'unknown';
   const entry = SIGNATURES[oid];
   if (!entry) return { oid, name: oid, hash: null, known: false };

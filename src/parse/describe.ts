@@ -41,13 +41,24 @@ export function describeKey(key: KeyObject): string {
   }
 }
 
-/** The public key of a certificate as node:crypto sees it, or null when it cannot load it. */
+const publicKeys = new WeakMap<ParsedCert, KeyObject | null>();
+
+/**
+ * The public key of a certificate as node:crypto sees it, or null when it cannot load it;
+ * loaded once per parsed certificate, so every check sees the same key object.
+ */
 export function publicKeyOf(cert: ParsedCert): KeyObject | null {
+  const known = publicKeys.get(cert);
+  if (known !== undefined) return known;
+
+  let key: KeyObject | null;
   try {
-    return cert.node.publicKey;
+    key = cert.node.publicKey;
   } catch {
-    return null;
+    key = null;
   }
+  publicKeys.set(cert, key);
+  return key;
 }
 
 /** The certificate's subject, quoted for a message. */
