@@ -15,16 +15,21 @@ export interface CertExtensions {
 }
 
 /**
- * The classes ExtensionFactory.create picks for the commonest extensions, by OID: taking
- * the class straight away spares it a first decoding of each extension to read its OID.
+ * The classes ExtensionFactory.create picks by OID (the ones @peculiar/x509 registers):
+ * taking the class straight away spares a first decoding of each extension to read its
+ * OID. test/parse/extensions.test.ts holds this table to the factory's choices.
  */
 const DECODERS: Readonly<Record<string, new (raw: BufferSource) => x509.Extension>> = {
   '2.5.29.14': x509.SubjectKeyIdentifierExtension,
   '2.5.29.15': x509.KeyUsagesExtension,
   '2.5.29.17': x509.SubjectAlternativeNameExtension,
+  '2.5.29.18': x509.IssuerAlternativeNameExtension,
   '2.5.29.19': x509.BasicConstraintsExtension,
+  '2.5.29.31': x509.CRLDistributionPointsExtension,
+  '2.5.29.32': x509.CertificatePolicyExtension,
   '2.5.29.35': x509.AuthorityKeyIdentifierExtension,
   '2.5.29.37': x509.ExtendedKeyUsageExtension,
+  '1.3.6.1.5.5.7.1.1': x509.AuthorityInfoAccessExtension,
 };
 
 const cache = new WeakMap<ParsedCert, CertExtensions>();
