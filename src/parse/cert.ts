@@ -24,10 +24,12 @@ export function readCertificate(field: CertField, der: Buffer, which: string): C
     nodeError = reason(error);
   }
 
+  // One copy of the bytes, held by the parsed certificate and read by the decoder.
+  const bytes = new Uint8Array(der);
   let view: x509.X509Certificate | null = null;
   let viewError = '';
   try {
-    view = new x509.X509Certificate(Uint8Array.from(der));
+    view = new x509.X509Certificate(bytes);
     // Some fields decode lazily: read the ones every check uses, so they cannot throw later.
     void [view.subject, view.issuer, view.notBefore, view.notAfter, view.publicKey.rawData];
   } catch (error) {
@@ -45,8 +47,7 @@ export function readCertificate(field: CertField, der: Buffer, which: string): C
     };
   }
   if (node && view) {
-    const pem = view.toString('pem');
-    return { ok: true, cert: { field, der: new Uint8Array(der), pem, x509: view, node } };
+    return { ok: true, cert: { field, der: bytes, pem: pemOf(der), x509: view, node } };
   }
   if (!node) {
     return {
@@ -87,6 +88,12 @@ function publicKeyProblem(node: NodeCertificate, view: x509.X509Certificate): st
   } catch {
     return nodeError;
   }
+}
+
+/** A certificate's PEM text (RFC 7468 section 5), as @peculiar/x509 writes it. */
+function pemOf(der: Buffer): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return ['-----BEGIN CERTIFICATE-----', ...lines, '-----END CERTIFICATE-----'].join('\n');
 }
 
 function reason(error: unknown): string {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import t from 'tap';
 import { makeCert, makeKey } from '../../src/gen/pki.js';
 import { readCertificate } from '../../src/parse/cert.js';
+import { x509 } from '../../src/parse/x509.js';
 
 /** A healthy RSA certificate whose RSAPublicKey SEQUENCE tag is turned into a SET. */
 async function certWithCorruptKey(): Promise<{ good: Buffer; bad: Buffer }> {
@@ -24,6 +25,10 @@ t.test(
 
     const healthy = readCertificate('cert', good, 'cert');
     t.equal(healthy.ok, true, 'the unchanged certificate reads');
+    if (healthy.ok) {
+      const pem = new x509.X509Certificate(new Uint8Array(good)).toString('pem');
+      t.equal(healthy.cert.pem, pem, 'its PEM text is the one the X.509 decoder writes');
+    }
 
     const read = readCertificate('cert', bad, 'cert');
     t.equal(read.ok, false);
