@@ -60,11 +60,10 @@ const PROXY_VARIABLES = {
  * a bad proxy variable; neither message shows a password the URL may carry.
  */
 export function buildDispatcher(options: NetworkOptions, timeoutMs: number): BuiltDispatcher {
-  const tlsOptions: buildConnector.BuildOptions = {
-    timeout: timeoutMs,
-    ...trustOf(options.endpointCa),
-  };
-  const { agent: base, proxies } = proxiedAgent(options, tlsOptions);
+  const kept = KEPT.get(options);
+  const built = kept?.built ?? proxiedAgent(options, connectOptions(options, timeoutMs));
+  if (kept) kept.built = built;
+  const { agent: base, proxies } = built;
 
   let attempts = 0;
   let delivered = false;
@@ -95,15 +94,45 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
     },
     budgetMs: (perAttemptMs) => perAttemptMs * (retries + 1) + retries * MAX_WAIT_MS,
     proxies,
-    close: () => base.destroy().catch(() => undefined),
+    // A kept agent outlives the fetch: keepConnections' release destroys it.
+    close: () => (kept ? Promise.resolve() : base.destroy().catch(() => undefined)),
   };
+}
+
+/** An agent and the proxies it may use. */
+interface ProxiedAgent {
+  agent: Dispatcher;
+  proxies: string[];
+}
+
+/** Agents kept by keepConnections, by the network options they serve; built at first use. */
+const KEPT = new WeakMap<NetworkOptions, { built?: ProxiedAgent }>();
+
+/**
+ * Makes every fetch with these very options (the same object) share one agent, so a wave's
+ * tasks reuse connections and TLS sessions to the endpoint instead of opening one each.
+ * Each fetch still counts its own attempts and has its own retries and deadline. Call the
+ * returned function once the fetches are done: it closes the connections.
+ */
+export function keepConnections(options: NetworkOptions): () => Promise<void> {
+  const kept: { built?: ProxiedAgent } = {};
+  KEPT.set(options, kept);
+  return async () => {
+    KEPT.delete(options);
+    await kept.built?.agent.destroy().catch(() => undefined);
+  };
+}
+
+/** The connect and TLS options of every connection: the timeout and the endpoint's trust. */
+function connectOptions(options: NetworkOptions, timeoutMs: number): buildConnector.BuildOptions {
+  return { timeout: timeoutMs, ...trustOf(options.endpointCa) };
 }
 
 /** --proxy when given, else an agent that reads the proxy variables and NO_PROXY. */
 function proxiedAgent(
   options: NetworkOptions,
   tlsOptions: buildConnector.BuildOptions,
-): { agent: Dispatcher; proxies: string[] } {
+): ProxiedAgent {
   const common = {
     connect: tlsOptions,
     requestTls: tlsOptions,

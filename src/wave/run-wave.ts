@@ -35,6 +35,7 @@ export async function runWave(
   const ended: Array<TimedTaskResult | undefined> = new Array(sources.length);
   const progress = createProgress(sources.length);
   const pool = startCheckPool(sources.length);
+  const release = await keepEndpointConnections(sources);
   let thrown: unknown;
 
   try {
@@ -56,12 +57,31 @@ export async function runWave(
     );
   } finally {
     progress.done();
-    await pool?.close();
+    await Promise.all([pool?.close(), release()]);
   }
   if (thrown !== undefined && !settings.signal.aborted) throw thrown;
 
   const results = ended.filter((result) => result !== undefined);
   return { results, complete: results.length === sources.length };
+}
+
+/**
+ * Lets the fetches of a wave share their connections to the endpoint (one agent for the
+ * tasks' common network options); a single fetch keeps its own. Returns the release.
+ */
+async function keepEndpointConnections(
+  sources: readonly TaskSource[],
+): Promise<() => Promise<void>> {
+  const shared = new Set(
+    sources.flatMap((s) => (s.kind === 'api' && s.network ? [s.network] : [])),
+  );
+  if (sources.length < 2 || shared.size === 0) return async () => undefined;
+
+  const { keepConnections } = await import('../intake/dispatcher.js');
+  const releases = [...shared].map((network) => keepConnections(network));
+  return async () => {
+    await Promise.all(releases.map((release) => release()));
+  };
 }
 
 function outcomeOf(result: TimedTaskResult, strict: boolean): 'pass' | 'failed' | 'error' {
