@@ -36,6 +36,15 @@ interface Lane {
 const SCRIPT = new URL('./check-worker.js', import.meta.url);
 
 /**
+ * The young generation of each worker's heap, in MiB. A check makes much short-lived garbage;
+ * with V8's default size the workers held more of it between collections: with this cap a
+ * 200-task wave peaked 20-25 MiB lower on Node 20 and 24 and a 1000-task wave ~100 MiB lower,
+ * at the same speed (see the README's Speed section). The old generation is left alone: a cap
+ * there would turn a large bundle into an out-of-memory error.
+ */
+const YOUNG_GENERATION_MB = 16;
+
+/**
  * A pool of one worker per CPU core (at most `tasks`), or undefined when workers would not
  * help (a single task, a single core) or the worker script is not there.
  */
@@ -69,7 +78,8 @@ export function startCheckPool(tasks: number): CheckPool | undefined {
 }
 
 function startLane(): Lane {
-  const worker = new Worker(SCRIPT);
+  const limits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+  const worker = new Worker(SCRIPT, { resourceLimits: limits });
   const pending = new Map<number, (outcome: BundleOutcome) => void>();
   const lane: Lane = { worker, pending, alive: true };
   worker.on('message', (message: { id: number; outcome: BundleOutcome }) => {
