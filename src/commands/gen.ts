@@ -44,16 +44,21 @@ export async function genCommand(argv: Record<string, unknown>): Promise<number>
   return EXIT.ok;
 }
 
-/** One line per defect: name, `healthy` or `defect`, description. */
+/** What `gen --list` calls an entry: one that fails nothing but warns is a warning. */
+function kindOf(d: { healthy?: boolean; fails: readonly unknown[]; warns?: unknown[] }) {
+  if (d.healthy) return 'healthy';
+  return d.fails.length === 0 && (d.warns?.length ?? 0) > 0 ? 'warning' : 'defect';
+}
+
+/** One line per defect: name, `healthy`, `defect` or `warning`, description. */
 export function listDefects(
-  defects: Readonly<Record<string, { description: string; healthy?: boolean }>>,
+  defects: Readonly<
+    Record<string, { description: string; healthy?: boolean; fails: unknown[]; warns?: unknown[] }>
+  >,
 ) {
   const width = Math.max(...Object.keys(defects).map((name) => name.length));
   return Object.entries(defects)
-    .map(
-      ([name, d]) =>
-        `${name.padEnd(width)}  ${d.healthy ? 'healthy' : 'defect '}  ${d.description}\n`,
-    )
+    .map(([name, d]) => `${name.padEnd(width)}  ${kindOf(d).padEnd(7)}  ${d.description}\n`)
     .join('');
 }
 
