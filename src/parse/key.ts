@@ -6,6 +6,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { KeyField, LeafField } from '../model.js';
 import { childrenOf, oidOf, readTlv } from './der.js';
+import { article, describeKey } from './describe.js';
 import type { PemBlock } from './pem.js';
 
 /** A key read, a public key standing in for it (a redacted bundle), or why not. */
@@ -38,7 +39,7 @@ export function readPrivateKey(field: KeyField, leaf: LeafField, blocks: PemBloc
   const certs = keys.filter((block) => /CERTIFICATE$/.test(block.label));
   const mislabelled = certs.find((block) => block.defect || !isCertificate(block.der));
   if (mislabelled) {
-    const form = privateKeyForm(mislabelled.der);
+    const form = privateKeyForm(mislabelled.der)?.form;
     const block = `${field} has a ${mislabelled.label} block whose content`;
     if (!form) {
       return fail(
@@ -92,31 +93,44 @@ export function readPrivateKey(field: KeyField, leaf: LeafField, blocks: PemBloc
   return loadKey(field, block, form);
 }
 
+/**
+ * Loads a key whose label names a key form. The form is read from the DER, not taken from the
+ * label: asked for one form, OpenSSL 3 decodes some others (3.5 any), while its PEM reader,
+ * and so TLS, refuses a block whose label does not name its form.
+ */
 function loadKey(
   field: KeyField,
   block: PemBlock,
   form: { type: 'pkcs8' | 'pkcs1' | 'sec1'; form: string },
 ): KeyRead {
-  try {
-    const key = createPrivateKey({ key: block.der, format: 'der', type: form.type });
-    return { ok: true, key, form: form.form };
-  } catch {
-    const algorithm = form.type === 'pkcs8' ? pkcs8Algorithm(block.der) : null;
-    if (algorithm && !LOADABLE.has(algorithm)) {
-      return {
-        ok: false,
-        status: 'skip',
-        message:
-          `${field} uses key algorithm ${algorithm}, which node:crypto cannot load here; ` +
-          'this is a limit of certkey, not necessarily a defect of the bundle',
-        remedy: `check the key by hand: openssl pkey -in ${field}.pem -noout -text`,
-      };
-    }
+  const held = privateKeyForm(block.der);
+  if (held?.form === form.form) return { ok: true, key: held.key, form: form.form };
+  if (held) {
+    const label = labelOf(held.form);
     return fail(
-      `${field} is corrupt: its ${form.form} private key does not decode`,
-      'fetch the bundle again; if it persists, ask for the task certificates to be reissued',
+      `${field} has ${article(block.label)} label on a ${held.form} ` +
+        `${describeKey(held.key)} private key: the PEM label does not match what the block ` +
+        `holds, so OpenSSL and TLS refuse it`,
+      `fix the label to -----BEGIN ${label}-----, with the END line to match, or fetch the ` +
+        'bundle again',
     );
   }
+
+  const algorithm = form.type === 'pkcs8' ? pkcs8Algorithm(block.der) : null;
+  if (algorithm && !LOADABLE.has(algorithm)) {
+    return {
+      ok: false,
+      status: 'skip',
+      message:
+        `${field} uses key algorithm ${algorithm}, which node:crypto cannot load here; ` +
+        'this is a limit of certkey, not necessarily a defect of the bundle',
+      remedy: `check the key by hand: openssl pkey -in ${field}.pem -noout -text`,
+    };
+  }
+  return fail(
+    `${field} is corrupt: its ${form.form} private key does not decode`,
+    'fetch the bundle again; if it persists, ask for the task certificates to be reissued',
+  );
 }
 
 /** A redacted bundle keeps the public key in place of the private one. */
@@ -158,12 +172,13 @@ function isCertificate(der: Buffer): boolean {
 }
 
 /**
- * The form (`PKCS#8`, `PKCS#1`, `SEC1`) of a DER private key, or undefined. The form is read
- * from the second element of the outer SEQUENCE (an AlgorithmIdentifier SEQUENCE in PKCS#8,
- * RFC 5208; the modulus INTEGER in PKCS#1, RFC 8017 A.1.2; the key OCTET STRING in SEC1,
- * RFC 5915), since OpenSSL 3 loads some forms when asked for another; then the key must load.
+ * The form (`PKCS#8`, `PKCS#1`, `SEC1`) of a DER private key and the key loaded as that form,
+ * or undefined. The form is read from the second element of the outer SEQUENCE (an
+ * AlgorithmIdentifier SEQUENCE in PKCS#8, RFC 5208; the modulus INTEGER in PKCS#1, RFC 8017
+ * A.1.2; the key OCTET STRING in SEC1, RFC 5915), since OpenSSL 3 loads some forms when asked
+ * for another; then the key must load.
  */
-function privateKeyForm(der: Buffer): string | undefined {
+function privateKeyForm(der: Buffer): { form: string; key: KeyObject } | undefined {
   const outer = readTlv(der, 0);
   const second = (outer && childrenOf(der, outer))?.[1];
   const label = { 0x30: 'PRIVATE KEY', 0x02: 'RSA PRIVATE KEY', 0x04: 'EC PRIVATE KEY' }[
@@ -173,8 +188,7 @@ function privateKeyForm(der: Buffer): string | undefined {
   if (!form) return undefined;
 
   try {
-    createPrivateKey({ key: der, format: 'der', type: form.type });
-    return form.form;
+    return { form: form.form, key: createPrivateKey({ key: der, format: 'der', type: form.type }) };
   } catch {
     return undefined;
   }

@@ -142,6 +142,11 @@ const FIELD_CASES: [string, Record<string, unknown>, RegExp][] = [
     { private_key: toPem('RSA PRIVATE KEY', withInnerLength(keyDer, 7)) },
     /parse\/private_key: private_key is corrupt: its PKCS#1 private key does not decode/,
   ],
+  [
+    'a PKCS#1 key under an EC PRIVATE KEY label',
+    { private_key: key.replace(/RSA PRIVATE KEY/g, 'EC PRIVATE KEY') },
+    /parse\/private_key: private_key has an EC PRIVATE KEY label on a PKCS#1 RSA-2048 private/,
+  ],
   ['nested arrays in a field', {}, /parse\/cert: cert is an array, not a PEM string/],
 ];
 

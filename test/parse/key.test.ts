@@ -153,6 +153,50 @@ t.test('refuses keys it cannot use, saying why', async (t) => {
   }
 });
 
+t.test('a key under the label of another form fails, naming both', async (t) => {
+  // Asked for one form, OpenSSL 3 loads DER of others (3.5 of any); its PEM reader refuses.
+  const relabel = (pem: string, label: string) =>
+    pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, `-----$1 ${label}-----`);
+  const tail = ': the PEM label does not match what the block holds, so OpenSSL and TLS refuse it';
+
+  const cases: [string, string, string, string][] = [
+    ['RSA PRIVATE KEY', keyToPem(rsa, 'pkcs8'), 'a PKCS#8 RSA-2048', 'PRIVATE KEY'],
+    ['RSA PRIVATE KEY', keyToPem(ec, 'sec1'), 'a SEC1 EC P-384', 'EC PRIVATE KEY'],
+    ['RSA PRIVATE KEY', keyToPem(ed, 'pkcs8'), 'a PKCS#8 Ed25519', 'PRIVATE KEY'],
+    ['EC PRIVATE KEY', keyToPem(rsa, 'pkcs1'), 'a PKCS#1 RSA-2048', 'RSA PRIVATE KEY'],
+    ['EC PRIVATE KEY', keyToPem(ec, 'pkcs8'), 'a PKCS#8 EC P-384', 'PRIVATE KEY'],
+    ['PRIVATE KEY', keyToPem(rsa, 'pkcs1'), 'a PKCS#1 RSA-2048', 'RSA PRIVATE KEY'],
+    ['PRIVATE KEY', keyToPem(ec, 'sec1'), 'a SEC1 EC P-384', 'EC PRIVATE KEY'],
+  ];
+  for (const [label, right, holds, rightLabel] of cases) {
+    const name = `${label} label on ${holds}`;
+    const pem = relabel(right, label);
+    const { check, key } = keyCheck(pem);
+    t.equal(check.status, 'fail', `${name}: fails`);
+    t.equal(
+      check.message,
+      `private_key has ${label === 'PRIVATE KEY' ? 'a' : 'an'} ${label} label on ${holds} ` +
+        `private key${tail}`,
+      `${name}: exact message`,
+    );
+    t.equal(
+      check.remedy,
+      `fix the label to -----BEGIN ${rightLabel}-----, with the END line to match, or fetch ` +
+        'the bundle again',
+      `${name}: remedy names the right label`,
+    );
+    t.equal(key, undefined, `${name}: no key`);
+    for (const piece of secretPieces(pem))
+      t.notOk(`${check.message} ${check.remedy}`.includes(piece), `${name}: no key bytes`);
+
+    t.equal(
+      keyCheck(relabel(right, rightLabel)).check.status,
+      'pass',
+      `${name}: as ${rightLabel}, passes`,
+    );
+  }
+});
+
 t.test(
   'a public key in a key field is a redacted bundle: a warning, and the key kept',
   async (t) => {
