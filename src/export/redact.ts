@@ -17,7 +17,7 @@ import {
 import { parseKeyField } from '../parse/fields.js';
 import { keyFingerprint } from '../parse/fingerprint.js';
 import { REDACTED_MARKER, REDACTED_VERSION, type RedactedMarker } from './format.js';
-import { holdsSecret, scanTargets, secretLines } from './scan.js';
+import { holdsSecret, scanTargets, secretLines, type ScanTargets } from './scan.js';
 
 export { secretLines } from './scan.js';
 
@@ -30,7 +30,10 @@ export interface Redacted {
 /** A PEM block labelled as any kind of private key, whole or cut short at the end. */
 const PRIVATE_BLOCK = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END [^-]*-----|$)/g;
 
-/** Redacts a raw bundle. Throws E_INTERNAL when the final scan finds key material. */
+/**
+ * Redacts a raw bundle. Throws E_INPUT_SHAPE when the final scan finds key material in a
+ * field copied from the input, E_INTERNAL when it finds any elsewhere in the copy.
+ */
 export function redactBundle(raw: RawBundle): Redacted {
   const marker: RedactedMarker = { version: REDACTED_VERSION, fingerprints: {} };
   const omitted: Partial<Record<KeyField, string>> = {};
@@ -84,7 +87,10 @@ export function redactBundle(raw: RawBundle): Redacted {
   for (const name of ordered) if (fields[name] !== undefined) copy[name] = fields[name];
   const text = `${JSON.stringify(copy, null, 2)}\n`;
   const certificates = Object.entries(fields).filter(([name]) => !isKeyField(name));
-  assertNoSecrets(text, secrets, new Set(certificates.flatMap(([, kept]) => secretLines(kept))));
+  const allowed = new Set(certificates.flatMap(([, kept]) => secretLines(kept)));
+  const targets = scanTargets(secrets, allowed);
+  refuseKeyMaterial(raw.origin, certificates, targets);
+  if (holdsSecret(text, targets)) throw leaked();
   return { text, marker };
 }
 
@@ -94,18 +100,45 @@ export function redactBundle(raw: RawBundle): Redacted {
  * written. For a text that does not decode as a private key, no base64 line of it may appear,
  * except lines of the certificates kept: a key field holding a copy of its certificate is not
  * a secret.
- *
- * Limitation: key material pasted into a certificate field without a PRIVATE KEY label (bare
- * base64, DER) is not recognised as a key there and is copied like the rest of the field.
  */
 export function assertNoSecrets(
   text: string,
   secrets: readonly string[],
   certificateLines: ReadonlySet<string> = new Set(),
 ): void {
-  if (!holdsSecret(text, scanTargets(secrets, certificateLines))) return;
+  if (holdsSecret(text, scanTargets(secrets, certificateLines))) throw leaked();
+}
 
+/**
+ * Refuses a copy whose certificate field kept key material from the input: a key outside any
+ * block labelled PRIVATE KEY (under `CERTIFICATE`, a misspelt label, bare base64) is not cut
+ * out. The user can remove it, so this is bad input, not a bug.
+ *
+ * Limitation: the scan knows only the keys of the bundle's key fields. Another private key
+ * pasted into a certificate field outside a block labelled PRIVATE KEY is not recognised as a
+ * key there and is copied like the rest of that field.
+ */
+function refuseKeyMaterial(
+  origin: string,
+  certificates: ReadonlyArray<[string, string]>,
+  targets: ScanTargets,
+): void {
+  const found = certificates.find(([, kept]) => holdsSecret(JSON.stringify(kept), targets));
+  if (!found) return;
+
+  const [field] = found;
   throw new CertkeyError(
+    'E_INPUT_SHAPE',
+    `${origin}: ${field} holds private key material outside any block labelled as a ` +
+      'private key, so it cannot be cut out; the redacted copy was not written',
+    `remove the private key material from ${field} (keep only its certificates), then ` +
+      'export again',
+  );
+}
+
+/** Key material found where the redaction put only public material: a bug in certkey. */
+function leaked(): CertkeyError {
+  return new CertkeyError(
     'E_INTERNAL',
     'the redacted copy still held private key material, so it was not written',
     'this is a bug in certkey: report it without the bundle, and do not share the bundle',

@@ -173,6 +173,30 @@ t.test('refusals: no --redacted, no --out, an existing file, the input itself', 
   t.match(folderOut.stderr, /E_OUTPUT_WRITE: cannot write --out .*: its folder does not exist/);
 });
 
+t.test('a key under another label in cert: exit 2 naming cert, nothing written', async (t) => {
+  for (const label of ['RSA PRIVATE  KEY', 'CERTIFICATE']) {
+    const key = (reply.private_key ?? '').replace(
+      /-----(BEGIN|END) [A-Z ]+-----/g,
+      `-----$1 ${label}-----`,
+    );
+    const { dir, path } = await setup(t, { ...reply, cert: `${reply.cert}${key}` });
+    for (const out of [join(dir, 'redacted.json'), '-']) {
+      const result = await runCli(['export', '--redacted', '--bundle', path, '--out', out]);
+      t.equal(result.code, 2, `${label} to ${out}: exit 2`);
+      t.match(
+        result.stderr,
+        /^certkey: E_INPUT_SHAPE: \S*bundle\.json: cert holds private key material outside any /,
+        `${label}: names the field`,
+      );
+      t.match(result.stderr, /\n {2}remedy: remove the private key material from cert /, label);
+      t.notMatch(result.stderr, /this is a bug|\n\s+at \S/, `${label}: no bug, no stack`);
+      t.equal(result.stdout, '', `${label} to ${out}: nothing on stdout`);
+      noKeysPrinted(t, result);
+    }
+    await t.rejects(stat(join(dir, 'redacted.json')), { code: 'ENOENT' }, `${label}: no file`);
+  }
+});
+
 t.test("--out -: the copy on stdout; a bundle's unreadable keys are left out", async (t) => {
   const encrypted = await generateBundle({ defect: 'encrypted-key' });
   const { path } = await setup(t, encrypted);

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import t, { type Test } from 'tap';
+import { CertkeyError } from '../../src/errors.js';
 import { readRedactedMarker } from '../../src/export/format.js';
 import { assertNoSecrets, redactBundle, secretLines } from '../../src/export/redact.js';
 import { generateBundle } from '../../src/gen/bundle.js';
@@ -137,6 +138,50 @@ t.test('unreadable keys are left out and named; private keys in cert fields cut'
   t.match(wrong.marker.omitted?.private_key, /a number, not a PEM string/);
   t.match(wrong.marker.removed?.cert, /an? object, not a PEM string/);
 });
+
+t.test(
+  'a key under another label in a cert field is refused as input, naming the field',
+  async (t) => {
+    const reply = await generateBundle();
+    const relabel = (pem: string, label: string) =>
+      pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, `-----$1 ${label}-----`);
+    const cases: [string, string, string][] = [
+      ['cert', 'private_key', 'RSA PRIVATE  KEY'],
+      ['cert', 'private_key', 'CERTIFICATE'],
+      ['ca_cert', 'target_data_private_key', 'CERTIFICATE'],
+    ];
+    for (const [field, keyField, label] of cases) {
+      const name = `${keyField} as ${label} in ${field}`;
+      const key = reply[keyField] as string;
+      const spoiled = { ...reply, [field]: `${reply[field]}${relabel(key, label)}` };
+      let error: unknown;
+      try {
+        redactBundle(toRawBundle(spoiled, 'spoiled.json'));
+      } catch (caught) {
+        error = caught;
+      }
+      t.match(
+        error,
+        {
+          code: 'E_INPUT_SHAPE',
+          exitCode: 2,
+          message:
+            `spoiled.json: ${field} holds private key material outside any block labelled as a ` +
+            'private key, so it cannot be cut out; the redacted copy was not written',
+          remedy:
+            `remove the private key material from ${field} (keep only its certificates), ` +
+            'then export again',
+        },
+        `${name}: refused as input`,
+      );
+      const said = error instanceof CertkeyError ? `${error.message} ${error.remedy}` : '';
+      t.notOk(
+        secretLines(key).some((line) => said.includes(line)),
+        `${name}: no key material in the error`,
+      );
+    }
+  },
+);
 
 t.test('the final scan refuses a copy holding a line of a key', async (t) => {
   const reply = await generateBundle();
