@@ -16,6 +16,7 @@ import {
 } from '../model.js';
 import { parseKeyField } from '../parse/fields.js';
 import { keyFingerprint } from '../parse/fingerprint.js';
+import { privateKeyForm } from '../parse/key.js';
 import { REDACTED_MARKER, REDACTED_VERSION, type RedactedMarker } from './format.js';
 import { holdsSecret, scanTargets, secretLines, type ScanTargets } from './scan.js';
 
@@ -112,18 +113,21 @@ export function assertNoSecrets(
 /**
  * Refuses a copy whose certificate field kept key material from the input: a key outside any
  * block labelled PRIVATE KEY (under `CERTIFICATE`, a misspelt label, bare base64) is not cut
- * out. The user can remove it, so this is bad input, not a bug.
+ * out. Such a key is found two ways: the values of the bundle's own keys (the scan), and any
+ * block or bare base64 text of the field that node:crypto loads as a private key, so a key of
+ * another pair is found too. The user can remove it, so this is bad input, not a bug.
  *
- * Limitation: the scan knows only the keys of the bundle's key fields. Another private key
- * pasted into a certificate field outside a block labelled PRIVATE KEY is not recognised as a
- * key there and is copied like the rest of that field.
+ * Limitation: an encrypted private key under another label does not load without its
+ * passphrase and is copied like the rest of the field; encrypted, it is no usable secret.
  */
 function refuseKeyMaterial(
   origin: string,
   certificates: ReadonlyArray<[string, string]>,
   targets: ScanTargets,
 ): void {
-  const found = certificates.find(([, kept]) => holdsSecret(JSON.stringify(kept), targets));
+  const found = certificates.find(
+    ([, kept]) => holdsSecret(JSON.stringify(kept), targets) || loadsAsKey(kept),
+  );
   if (!found) return;
 
   const [field] = found;
@@ -134,6 +138,24 @@ function refuseKeyMaterial(
     `remove the private key material from ${field} (keep only its certificates), then ` +
       'export again',
   );
+}
+
+/** Every BEGIN/END span, wherever its lines break, and the base64 inside it. */
+const ANY_BLOCK = /-----BEGIN [^-]*-----([\s\S]*?)-----END [^-]*-----/g;
+
+/**
+ * True when a PEM block of the text, whatever its label, or the bare text loads as a private
+ * key. Blocks are found by their BEGIN and END markers alone, not by the PEM reader, which
+ * would pass over a block glued to the line before it.
+ */
+function loadsAsKey(text: string): boolean {
+  const bodies = [...text.matchAll(ANY_BLOCK)].map((match) => match[1] ?? '');
+  if (bodies.length === 0) bodies.push(text);
+
+  return bodies.some((body) => {
+    const der = Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+    return der.length > 0 && privateKeyForm(der) !== undefined;
+  });
 }
 
 /** Key material found where the redaction put only public material: a bug in certkey. */

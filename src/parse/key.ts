@@ -178,7 +178,7 @@ function isCertificate(der: Buffer): boolean {
  * A.1.2; the key OCTET STRING in SEC1, RFC 5915), since OpenSSL 3 loads some forms when asked
  * for another; then the key must load.
  */
-function privateKeyForm(der: Buffer): { form: string; key: KeyObject } | undefined {
+export function privateKeyForm(der: Buffer): { form: string; key: KeyObject } | undefined {
   const outer = readTlv(der, 0);
   const second = (outer && childrenOf(der, outer))?.[1];
   const label = { 0x30: 'PRIVATE KEY', 0x02: 'RSA PRIVATE KEY', 0x04: 'EC PRIVATE KEY' }[

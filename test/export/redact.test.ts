@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { CertkeyError } from '../../src/errors.js';
 import { readRedactedMarker } from '../../src/export/format.js';
@@ -182,6 +183,50 @@ t.test(
     }
   },
 );
+
+t.test('a private key of another pair in a cert field is found and refused', async (t) => {
+  const reply = await generateBundle();
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const der = (key: KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1') =>
+    key.export({ format: 'der', type });
+  const asCertificate = (body: Buffer) =>
+    `-----BEGIN CERTIFICATE-----\n${body.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const cases: [string, string][] = [
+    ['a PKCS#8 RSA key labelled CERTIFICATE', asCertificate(der(rsa, 'pkcs8'))],
+    ['a PKCS#1 RSA key labelled CERTIFICATE', asCertificate(der(rsa, 'pkcs1'))],
+    ['a SEC1 EC key labelled CERTIFICATE', asCertificate(der(ec, 'sec1'))],
+  ];
+  for (const [name, block] of cases) {
+    const spoiled = { ...reply, target_mgmt_cert: `${reply.target_mgmt_cert}${block}` };
+    const error = refusal(() => redactBundle(toRawBundle(spoiled, 'spoiled.json')));
+    t.match(
+      error,
+      { code: 'E_INPUT_SHAPE', message: /^spoiled\.json: target_mgmt_cert holds private key/ },
+      `${name}: refused, naming the field`,
+    );
+  }
+
+  const bare = { ...reply, cert: der(ec, 'pkcs8').toString('base64') };
+  t.match(
+    refusal(() => redactBundle(toRawBundle(bare, 'bare.json'))),
+    { code: 'E_INPUT_SHAPE', message: /^bare\.json: cert holds private key/ },
+    'bare base64 of a key in a cert field: refused',
+  );
+
+  const healthy = redactBundle(toRawBundle(reply, 'healthy.json'));
+  t.ok(healthy.text.includes('BEGIN CERTIFICATE'), 'certificates alone are copied');
+});
+
+/** The error a call throws, or undefined. */
+function refusal(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 t.test('the final scan refuses a copy holding a line of a key', async (t) => {
   const reply = await generateBundle();
