@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import t from 'tap';
 import { CertkeyError } from '../../src/errors.js';
-import { parseTasksFile, readTaskList } from '../../src/wave/task-list.js';
+import {
+  MAX_WAVE_TASKS,
+  parseTasksFile,
+  readTaskList,
+  uniqueIds,
+} from '../../src/wave/task-list.js';
 import { defaultConcurrency, runPool } from '../../src/wave/pool.js';
 
 t.test('a tasks file: one id a line, comments and blank lines ignored', async (t) => {
@@ -30,6 +35,42 @@ t.test('ids from --task-id and --tasks-file, once each, in order', async (t) => 
   t.same(list, { ids: ['a', 'b', 'c'], repeated: ['a', 'b'] });
   t.same(await readTaskList({ 'task-id': 'solo' }), { ids: ['solo'], repeated: [] });
   t.same(await readTaskList({}), { ids: [], repeated: [] });
+});
+
+t.test('a tasks file of 200,000 lines, nearly all one id, is one task', async (t) => {
+  const text = `${'task-ok1\n'.repeat(199_999)}task-ok2\n`;
+  const dir = t.testdir({ 'tasks.txt': text });
+  const list = await readTaskList({ 'task-id': 'task-ok2', 'tasks-file': join(dir, 'tasks.txt') });
+  t.same(list, { ids: ['task-ok2', 'task-ok1'], repeated: ['task-ok1', 'task-ok2'] });
+});
+
+t.test('100,000 different ids come back once each, in the order given', async (t) => {
+  const given = Array.from({ length: 100_000 }, (_, i) => `task-${i}`);
+  const list = uniqueIds([given, ['task-5', 'task-99999', 'task-new']]);
+  t.equal(list.ids.length, 100_001);
+  t.equal(list.ids[0], 'task-0');
+  t.equal(list.ids[99_999], 'task-99999');
+  t.equal(list.ids[100_000], 'task-new');
+  t.same(list.repeated, ['task-5', 'task-99999']);
+});
+
+t.test('a wave of more than MAX_WAVE_TASKS different ids is E_USAGE naming the file', async (t) => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `t-${i}\n`).join('');
+  const dir = t.testdir({ 'at-limit.txt': ids(MAX_WAVE_TASKS), 'over.txt': ids(100_000) });
+  const atLimit = await readTaskList({ 'tasks-file': join(dir, 'at-limit.txt') });
+  t.equal(atLimit.ids.length, MAX_WAVE_TASKS, 'the limit itself is allowed');
+
+  const over = join(dir, 'over.txt');
+  const error = await readTaskList({ 'tasks-file': over }).catch((e: unknown) => e);
+  t.match(error, {
+    code: 'E_USAGE',
+    message: `the tasks file ${over} gives 100000 different task ids; a wave checks at most`,
+    remedy: /split the tasks into waves/,
+  });
+  t.ok(error instanceof CertkeyError && error.exitCode === 2, 'exit 2');
+
+  const both = await readTaskList({ 'task-id': 'x', 'tasks-file': over }).catch((e) => e);
+  t.match(both, { code: 'E_USAGE', message: /^--task-id and the tasks file / });
 });
 
 t.test('an unreadable tasks file or a bad --task-id is a usage error', async (t) => {
