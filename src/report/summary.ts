@@ -1,6 +1,7 @@
 /** The short summary printed on stdout: a verdict, counts, and a line per failure or warning. */
+import type { Check } from '../model.js';
 import type { PreflightRun } from './types.js';
-import { isFailure, summarize } from './types.js';
+import { countedStatus, isFailure, summarize } from './types.js';
 
 /** Renders the summary text. */
 export function renderSummary(run: PreflightRun, reportDir?: string): string {
@@ -36,12 +37,13 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One line per task in a wave. */
-function taskLine(task: string, checks: { status: string }[], strict: boolean): string {
-  const failed = checks.filter((c) => c.status === 'fail' || (strict && c.status === 'warn'));
-  const warned = checks.filter((c) => c.status === 'warn');
-  const verdict = failed.length ? 'FAIL' : 'PASS';
-  return `TASK  ${task}: ${verdict} (${failed.length} failed, ${count(warned.length, 'warning')})`;
+/** One line per task in a wave, counting as the summary line does. */
+function taskLine(task: string, checks: readonly Check[], strict: boolean): string {
+  const counted = checks.map((check) => countedStatus(check.status, strict));
+  const failed = counted.filter((status) => status === 'fail').length;
+  const warned = counted.filter((status) => status === 'warn').length;
+  const verdict = failed ? 'FAIL' : 'PASS';
+  return `TASK  ${task}: ${verdict} (${failed} failed, ${count(warned, 'warning')})`;
 }
 
 /** `1 warning`, `2 warnings`. */

@@ -39,7 +39,11 @@ export interface PreflightRun {
   complete: boolean;
 }
 
-/** Counts of each status, plus errors for tasks that could not be checked. */
+/**
+ * Counts of the checks, plus errors for tasks that could not be checked. A warning under
+ * `--strict` is counted once, in `fail` and not in `warn`; the check itself keeps its status
+ * `warn`, so the JSON report shows which failures were warnings made failures by --strict.
+ */
 export interface Summary {
   total: number;
   pass: number;
@@ -57,6 +61,11 @@ export interface Summary {
  */
 export function isFailure(status: Status, strict: boolean): boolean {
   return status === 'fail' || (strict && status === 'warn');
+}
+
+/** The status a check is counted under: a warning under `--strict` is counted as failed. */
+export function countedStatus(status: Status, strict: boolean): Status {
+  return isFailure(status, strict) ? 'fail' : status;
 }
 
 /**
@@ -80,13 +89,11 @@ export function summarize(
     if (task.error) summary.errors += 1;
     for (const check of task.checks) {
       summary.total += 1;
-      summary[check.status] += 1;
+      summary[countedStatus(check.status, run.options.strict)] += 1;
     }
   }
 
-  const failed = run.tasks.some(
-    (task) => task.error || task.checks.some((c) => isFailure(c.status, run.options.strict)),
-  );
+  const failed = summary.fail > 0 || summary.errors > 0;
   summary.verdict = failed || run.complete === false ? 'fail' : 'pass';
   return summary;
 }

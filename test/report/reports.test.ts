@@ -10,6 +10,7 @@ import { renderSummary } from '../../src/report/summary.js';
 import { renderTap } from '../../src/report/tap.js';
 import { summarize } from '../../src/report/types.js';
 import { HAVE_SHARED, SHARED } from '../helpers/paths.js';
+import type { TaskResult } from '../../src/report/types.js';
 import { ERROR_TASK, MIXED_TASK, makeRun } from './fixtures.js';
 
 /** Parses TAP with tap-parser and returns its final result and any parse errors. */
@@ -122,4 +123,64 @@ t.test('an incomplete run never passes, even with nothing failed', async (t) => 
   const done = makeRun([]);
   t.equal(summarize(done).verdict, 'pass', 'a complete run with nothing failed passes');
   t.match(renderSummary(done), /^certkey: PASS: 0 passed/m);
+});
+
+t.test('a warning is a failure everywhere under --strict, counted once', async (t) => {
+  const warned: TaskResult = {
+    task: 'task-warn',
+    origin: 'http://127.0.0.1:1/v3/tasks/task-warn/certkey',
+    checks: [
+      { suite: 'parse', subject: 'cert', status: 'pass', name: 'pem', message: 'one certificate' },
+      { suite: 'expiry', subject: 'ca', status: 'warn', name: 'validity', message: '10 days' },
+    ],
+  };
+  const healthy: TaskResult = {
+    task: 'task-ok',
+    origin: 'http://127.0.0.1:1/v3/tasks/task-ok/certkey',
+    checks: [{ suite: 'parse', subject: 'cert', status: 'pass', name: 'pem', message: 'one' }],
+  };
+
+  for (const strict of [false, true]) {
+    const run = makeRun([healthy, warned], strict);
+    const [failed, warnings] = strict ? [1, 0] : [0, 1];
+    const word = strict ? 'FAIL' : 'PASS';
+    const label = strict ? '--strict' : 'default';
+
+    const summary = renderSummary(run);
+    const counts = `${failed} failed, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    t.match(summary, `\ncertkey: ${word}: 2 passed, ${counts}, 0 skipped\n`, `${label}: summary`);
+    t.match(summary, `TASK  task-warn: ${word} (${counts})`, `${label}: task line`);
+    t.match(summary, `TASK  task-ok: PASS (0 failed, 0 warnings)`, `${label}: healthy task`);
+    t.match(summary, `${strict ? 'FAIL' : 'WARN'}  task-warn: expiry/ca: 10 days`);
+
+    const json = JSON.parse(renderJson(run));
+    t.same(
+      json.summary,
+      {
+        total: 3,
+        pass: 2,
+        fail: failed,
+        warn: warnings,
+        skip: 0,
+        errors: 0,
+        verdict: word.toLowerCase(),
+      },
+      `${label}: JSON summary`,
+    );
+    t.equal(json.tasks[1].checks[1].status, 'warn', `${label}: the check is still a warning`);
+    t.equal(json.options.strict, strict, `${label}: JSON records --strict`);
+
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      renderJunit(run),
+    );
+    t.equal(Number(xml.testsuites.failures), failed, `${label}: JUnit failures`);
+
+    const tap = await parseTap(await renderTap(run));
+    t.equal(tap.fail, failed, `${label}: TAP failures`);
+    t.equal(tap.ok, !strict, `${label}: TAP ok`);
+  }
+
+  const single = makeRun([MIXED_TASK], true);
+  t.match(JSON.parse(renderJson(single)).summary, { fail: 2, warn: 0 }, 'one bundle: JSON');
+  t.match(renderSummary(single), /certkey: FAIL: 1 passed, 2 failed, 0 warnings, 1 skipped/);
 });
