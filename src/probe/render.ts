@@ -46,7 +46,8 @@ export function renderProbe(
     }
   }
 
-  const verdict = summary.verdict === 'pass' ? paint.green('PASS') : paint.red('FAIL');
+  const word = summary.verdict.toUpperCase();
+  const verdict = summary.verdict === 'pass' ? paint.green(word) : paint.red(word);
   const counts =
     `${summary.pass} passed, ${summary.fail} failed, ${summary.warn} warnings, ` +
     `${summary.skip} skipped`;

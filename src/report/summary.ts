@@ -27,7 +27,8 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
     if (wave && !task.error) lines.push(taskLine(task.task, task.checks, run.options.strict));
   }
 
-  const verdict = !run.complete ? 'INCOMPLETE' : summary.verdict === 'pass' ? 'PASS' : 'FAIL';
+  // FAIL when a check failed, ERROR when nothing failed but a task went unchecked (exit 3).
+  const verdict = run.complete ? summary.verdict.toUpperCase() : 'INCOMPLETE';
   const counts =
     `${summary.pass} passed, ${summary.fail} failed, ${count(summary.warn, 'warning')}, ` +
     `${summary.skip} skipped` +

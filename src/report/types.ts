@@ -51,8 +51,11 @@ export interface Summary {
   warn: number;
   skip: number;
   errors: number;
-  /** `fail` when a check failed, a task could not be checked, or the run is incomplete. */
-  verdict: 'pass' | 'fail';
+  /**
+   * `fail` when a check failed (exit 1); else `error` when a task could not be checked or the
+   * run was interrupted (exit 3, or 130/143); else `pass`.
+   */
+  verdict: 'pass' | 'fail' | 'error';
 }
 
 /**
@@ -69,8 +72,10 @@ export function countedStatus(status: Status, strict: boolean): Status {
 }
 
 /**
- * Counts the statuses over every task. An incomplete run (`complete: false`) never passes:
- * the tasks it did not check may hold failures.
+ * Counts the statuses over every task. A failed check makes the verdict `fail`, as exit 1
+ * outranks exit 3. Without one, a task that could not be checked or an incomplete run
+ * (`complete: false`) makes it `error`, never `pass`: what was not checked may hold
+ * failures, yet nothing is known to have failed.
  */
 export function summarize(
   run: Pick<PreflightRun, 'tasks' | 'options'> & Partial<Pick<PreflightRun, 'complete'>>,
@@ -93,7 +98,7 @@ export function summarize(
     }
   }
 
-  const failed = summary.fail > 0 || summary.errors > 0;
-  summary.verdict = failed || run.complete === false ? 'fail' : 'pass';
+  const unchecked = summary.errors > 0 || run.complete === false;
+  summary.verdict = summary.fail > 0 ? 'fail' : unchecked ? 'error' : 'pass';
   return summary;
 }

@@ -92,6 +92,25 @@ t.test('--json prints the wave as JSON, a row per task', async (t) => {
   );
 });
 
+t.test('one task refused for a wrong token: the verdict is error, exit 3', async (t) => {
+  const dir = t.testdir({});
+  await writeBundles(dir, 1);
+  const server = await serveDir(t, dir);
+  const out = join(dir, 'reports');
+
+  const args = ['run', '--endpoint', server.url, '--task-id', 'task-001', '--out', out];
+  const result = await runCli([...args, '--retries', '0'], {
+    ...ENV,
+    env: { SMS_AUTH_TOKEN: 'a-wrong-token' },
+  });
+  t.equal(result.code, 3);
+  t.match(result.stdout, /^ERROR E_FETCH_HTTP: .* 401 /m);
+  t.match(result.stdout, /^certkey: ERROR: 0 passed, 0 failed, 0 warnings, 0 skipped, 1 task/m);
+  t.notMatch(result.stdout, /^(certkey: )?FAIL/m, 'nothing says FAIL');
+  const json = readJsonReport(out);
+  t.same([json.summary.fail, json.summary.errors, json.summary.verdict], [0, 1, 'error']);
+});
+
 t.test('--out where no folder can be made is exit 2, not a hang', async (t) => {
   const dir = t.testdir({});
   const bundle = join(dir, 'bundle.json');

@@ -115,10 +115,14 @@ t.test('summary names failures, warnings and remedies', async (t) => {
 
 t.test('an incomplete run never passes, even with nothing failed', async (t) => {
   const run = { ...makeRun([]), complete: false };
-  t.equal(summarize(run).verdict, 'fail', 'summarize: fail');
-  t.equal(JSON.parse(renderJson(run)).summary.verdict, 'fail', 'JSON: fail');
+  t.equal(summarize(run).verdict, 'error', 'summarize: error, as nothing failed');
+  t.equal(JSON.parse(renderJson(run)).summary.verdict, 'error', 'JSON: error');
   t.match(renderSummary(run), /^certkey: INCOMPLETE: 0 passed, .*\(interrupted: incomplete\)$/m);
   t.notMatch(renderSummary(run), /PASS/);
+
+  const failed = { ...makeRun([MIXED_TASK]), complete: false };
+  t.equal(summarize(failed).verdict, 'fail', 'a failed check: fail, interrupted or not');
+  t.match(renderSummary(failed), /^certkey: INCOMPLETE: 1 passed, 1 failed/m);
 
   const done = makeRun([]);
   t.equal(summarize(done).verdict, 'pass', 'a complete run with nothing failed passes');
@@ -184,3 +188,25 @@ t.test('a warning is a failure everywhere under --strict, counted once', async (
   t.match(JSON.parse(renderJson(single)).summary, { fail: 2, warn: 0 }, 'one bundle: JSON');
   t.match(renderSummary(single), /certkey: FAIL: 1 passed, 2 failed, 0 warnings, 1 skipped/);
 });
+
+t.test(
+  'tasks not checked and no check failed: ERROR, not FAIL; a failed check: FAIL',
+  async (t) => {
+    const healthy: TaskResult = {
+      task: 'task-ok',
+      origin: 'http://127.0.0.1:1/v3/tasks/task-ok/certkey',
+      checks: [{ suite: 'parse', subject: 'cert', status: 'pass', name: 'pem', message: 'one' }],
+    };
+    const cases: Array<[string, TaskResult[], string, RegExp]> = [
+      ['one task not fetched', [ERROR_TASK], 'error', /^certkey: ERROR: 0 passed, 0 failed, /m],
+      ['a wave with an error row', [healthy, ERROR_TASK], 'error', /^certkey: ERROR: 1 passed/m],
+      ['a failure beside an error row', [MIXED_TASK, ERROR_TASK], 'fail', /^certkey: FAIL: 1 pa/m],
+    ];
+    for (const [name, tasks, verdict, line] of cases) {
+      const run = makeRun(tasks);
+      t.equal(JSON.parse(renderJson(run)).summary.verdict, verdict, `${name}: JSON ${verdict}`);
+      t.match(renderSummary(run), line, `${name}: summary line`);
+      t.match(renderSummary(run), /, 1 task not checked\n/, `${name}: the task not checked`);
+    }
+  },
+);

@@ -40,6 +40,8 @@ t.test('a wave of 20 tasks: each once in every report, one missing, some defecti
   const missing = json.tasks.find((task) => task.task === 'task-missing');
   t.equal(missing?.error?.code, 'E_FETCH_HTTP', 'the missing task is an error row');
   t.equal(json.summary.errors, 1);
+  t.equal(json.summary.verdict, 'fail', 'a failed check outranks the missing task');
+  t.match(result.stdout, /^certkey: FAIL: \d+ passed, [1-9]\d* failed, .*, 1 task not checked$/m);
   for (const task of json.tasks.filter((task) => task.task !== 'task-missing')) {
     const failed = new Set(task.checks.filter((c) => c.status === 'fail').map((c) => c.suite));
     const defect = task.task.replace(/^bad-/, '');
@@ -89,6 +91,9 @@ t.test('exit 3 when a task is not fetched and no check failed', async (t) => {
   );
   t.match(result.stdout, /^TASK  task-001: PASS/m);
   t.match(result.stderr, /nope: E_FETCH_HTTP/);
+  t.match(result.stdout, /^certkey: ERROR: \d+ passed, 0 failed, .*, 1 task not checked$/m);
+  t.notMatch(result.stdout, /^(certkey: )?FAIL/m, 'nothing failed, so nothing says FAIL');
+  t.equal(readJsonReport(out).summary.verdict, 'error');
 
   const healthy = ['run', '--endpoint', server.url, '--out', out, '--timeout', '60'];
   for (const id of ids.healthy) healthy.push('--task-id', id);
