@@ -88,10 +88,30 @@ function taskSuites(task: TaskResult, prefix: string, run: PreflightRun): XmlNod
   return suites;
 }
 
+/**
+ * The testsuite of an interrupted run: one testcase in error, so that a JUnit reader does not
+ * count a run that stopped before every task ended as a pass.
+ */
+function interrupted(run: PreflightRun): XmlNode {
+  const message = 'the run was interrupted before every task ended';
+  const testcase = {
+    '@_name': 'run: complete',
+    '@_classname': 'certkey.run',
+    '@_time': '0',
+    error: {
+      '@_message': message,
+      '@_type': 'E_INTERRUPTED',
+      '#text': `${message}\nremedy: run the preflight again and let it finish`,
+    },
+  };
+  return testsuite('interrupted', [testcase], run.startedAt.replace(/\.\d+Z$/, ''));
+}
+
 /** Renders the run as JUnit XML. */
 export function renderJunit(run: PreflightRun): string {
   const wave = run.tasks.length > 1;
   const suites = run.tasks.flatMap((task) => taskSuites(task, wave ? `${task.task}/` : '', run));
+  if (!run.complete) suites.push(interrupted(run));
   const total = (key: string) =>
     suites.reduce((sum, suite) => sum + Number(suite[`@_${key}`] ?? 0), 0);
   const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;

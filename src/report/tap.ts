@@ -77,7 +77,10 @@ export async function renderTap(run: PreflightRun): Promise<string> {
       });
     }
   }
-  if (!run.complete) root.comment('incomplete: the run was interrupted before every task ended');
+  // A failed point, not a comment: a TAP reader must not count an interrupted run as a pass.
+  if (!run.complete) {
+    root.fail('incomplete: the run was interrupted before every task ended', noCallSite());
+  }
 
   root.end();
   await ended;

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -74,6 +74,9 @@ t.test('SIGINT during a stalled fetch: exit 130, reports marked incomplete', asy
     'the tasks that ended before the signal are kept',
   );
   t.match(readJunit(run.out), /certkey preflight \(incomplete\)/);
+  t.match(readJunit(run.out), /<error message="the run was interrupted/, 'JUnit: an error');
+  const tap = readFileSync(join(run.out, 'preflight.tap'), 'utf8');
+  t.match(tap, /^not ok \d+ - incomplete: the run was interrupted/m, 'TAP: a failed point');
   t.match(run.stdout, /\(interrupted: incomplete\)/);
   t.match(run.stdout, /^certkey: INCOMPLETE: /m, 'an interrupted run never says PASS');
   t.notMatch(run.stdout, /^certkey: PASS/m);

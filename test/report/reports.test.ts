@@ -40,6 +40,12 @@ const cases = [
     failures: 1,
     errors: 1,
   },
+  {
+    name: 'an interrupted run with nothing failed',
+    run: { ...makeRun([]), complete: false },
+    failures: 0,
+    errors: 1,
+  },
 ];
 
 for (const c of cases) {
