@@ -3,7 +3,7 @@
  * stopped early by an interrupt with the results so far kept.
  */
 import type { CheckOptions } from '../model.js';
-import { isFailure } from '../report/types.js';
+import { isFailure, type TaskError } from '../report/types.js';
 import { checkTask, type TaskSource, type TimedTaskResult } from './check-task.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
@@ -26,6 +26,16 @@ export interface WaveOutcome {
   complete: boolean;
 }
 
+/**
+ * After this many tasks in a row could not reach the endpoint, each after its own retries,
+ * the tasks not yet started are not sent: each becomes an error row at once. A long wave
+ * against an endpoint that is down then ends in seconds, not after every task's retries.
+ */
+export const DOWN_AFTER = 5;
+
+/** The errors that say the endpoint was not reached at all. */
+const UNREACHED = new Set(['E_FETCH_NETWORK', 'E_FETCH_TIMEOUT']);
+
 /** Checks every task of the wave. Usage errors (bad endpoint, unreadable file) are thrown. */
 export async function runWave(
   sources: readonly TaskSource[],
@@ -36,6 +46,7 @@ export async function runWave(
   const progress = createProgress(sources.length);
   const pool = startCheckPool(sources.length);
   const release = await keepEndpointConnections(sources);
+  const reach = endpointWatch();
   let thrown: unknown;
 
   try {
@@ -45,8 +56,10 @@ export async function runWave(
       async (source, index) => {
         if (thrown !== undefined) return;
         try {
-          const result = await checkTask(source, check, pool?.check);
+          const down = reach.down();
+          const result = down ? notSent(source, down) : await checkTask(source, check, pool?.check);
           if (settings.signal.aborted) return;
+          reach.saw(result);
           ended[index] = result;
           progress.tick(outcomeOf(result, settings.strict));
         } catch (error) {
@@ -81,6 +94,41 @@ async function keepEndpointConnections(
   const releases = [...shared].map((network) => keepConnections(network));
   return async () => {
     await Promise.all(releases.map((release) => release()));
+  };
+}
+
+/** Counts the tasks in a row that did not reach the endpoint; down once DOWN_AFTER did. */
+function endpointWatch() {
+  let missed = 0;
+  let last: TaskError | undefined;
+  return {
+    saw(result: TimedTaskResult) {
+      if (result.error && UNREACHED.has(result.error.code)) {
+        missed += 1;
+        last = result.error;
+      } else {
+        missed = 0;
+      }
+    },
+    down: () => (missed >= DOWN_AFTER ? last : undefined),
+  };
+}
+
+/** The error row of a task not sent because the endpoint was down for the tasks before it. */
+function notSent(source: TaskSource, last: TaskError): TimedTaskResult {
+  const task = source.kind === 'api' ? source.taskId : source.path;
+  return {
+    task,
+    origin: source.kind === 'api' ? source.endpoint : task,
+    checks: [],
+    error: {
+      code: last.code,
+      message:
+        `not sent: the ${DOWN_AFTER} tasks before it could not reach the endpoint, each after ` +
+        `its retries (the last: ${last.message})`,
+      remedy: `${last.remedy}; then run the wave again for the tasks not fetched`,
+    },
+    timings: { intakeMs: 0, checksMs: 0, handshakeMs: 0 },
   };
 }
 
