@@ -48,10 +48,24 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
 
   const first = tasks.ids[0];
   const options = await readRunOptions({ ...argv, 'task-id': first });
-  for (const id of tasks.repeated) {
-    process.stderr.write(`certkey: task ${id} is given more than once: checked once\n`);
-  }
+  process.stderr.write(repeatedNote(tasks.repeated));
   return runPreflight(options, { ...wave, taskIds: tasks.ids });
+}
+
+/** How many ids a wave names one by one when it says they were given more than once. */
+const NAMED_REPEATS = 5;
+
+/**
+ * The stderr lines for task ids given more than once: one line each for a few, then one line
+ * with how many more, so a list with thousands of repeats does not flood the terminal.
+ */
+export function repeatedNote(repeated: readonly string[]): string {
+  const named = repeated.slice(0, NAMED_REPEATS);
+  const lines = named.map((id) => `certkey: task ${id} is given more than once: checked once\n`);
+  const more = repeated.length - named.length;
+  if (more > 0)
+    lines.push(`certkey: ${more} more task ids are given more than once: each checked once\n`);
+  return lines.join('');
 }
 
 /** The environment the verdicts were reached in. */
