@@ -6,7 +6,7 @@
 import type { Options } from 'yargs';
 
 /** An option as yargs reads it, and what its value names (for "--out needs a folder"). */
-export type CertkeyOption = Options & { value?: 'a file' | 'a folder' };
+export type CertkeyOption = Options & { value?: 'a file' | 'a folder' | 'a URL' };
 
 /** The options of one command, by their name on the command line. */
 export type OptionTable = Readonly<Record<string, CertkeyOption>>;
@@ -15,6 +15,7 @@ export type OptionTable = Readonly<Record<string, CertkeyOption>>;
 const NETWORK_OPTIONS = {
   proxy: {
     type: 'string',
+    value: 'a URL',
     describe: 'HTTP proxy URL for SMS and IAM, overriding HTTPS_PROXY/HTTP_PROXY/NO_PROXY',
   },
   'endpoint-ca': {
@@ -37,7 +38,7 @@ const SOURCE_OPTIONS = {
     describe: "a saved API reply (JSON); '-' reads stdin",
   },
   'task-id': { type: 'string', describe: 'SMS migration task id to fetch' },
-  endpoint: { type: 'string', describe: 'SMS endpoint, as for run' },
+  endpoint: { type: 'string', value: 'a URL', describe: 'SMS endpoint, as for run' },
   'token-file': {
     type: 'string',
     value: 'a file',
@@ -69,6 +70,7 @@ const RUN_OPTIONS = {
   },
   endpoint: {
     type: 'string',
+    value: 'a URL',
     describe: 'SMS endpoint, e.g. https://sms.ap-southeast-3.myhuaweicloud.com',
   },
   'token-file': {
@@ -88,6 +90,7 @@ const RUN_OPTIONS = {
   'iam-domain': { type: 'string', describe: 'the account (domain) of --iam-user' },
   'iam-endpoint': {
     type: 'string',
+    value: 'a URL',
     describe: 'IAM endpoint for --iam-user (default https://iam.myhuaweicloud.com)',
   },
   'iam-project': {
@@ -190,6 +193,7 @@ const GEN_OPTIONS = {
 const TOKEN_OPTIONS = {
   'iam-endpoint': {
     type: 'string',
+    value: 'a URL',
     demandOption: true,
     describe: 'IAM endpoint, e.g. https://iam.myhuaweicloud.com',
   },

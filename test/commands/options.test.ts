@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -15,7 +15,12 @@ t.before(async () => {
 });
 
 const cases: Array<[string, string[], RegExp]> = [
-  ['a flag without its value', ['--min-days', '--json'], /E_USAGE: --min-days needs a value/],
+  ['a flag without its value', ['--min-days', '--json'], /E_USAGE: --min-days needs a number/],
+  ['a mistyped yes/no flag', ['--jsn'], /E_USAGE: unknown option --jsn .*\n.*did you mean --json/],
+  ['a mistyped flag', ['--strictt'], /E_USAGE: unknown option --strictt .*\n.*--strict\?/],
+  ['an unknown flag', ['--bogus', 'x'], /E_USAGE: unknown option --bogus for certkey run\n/],
+  ['--bundle twice', ['--bundle', 'b.json'], /E_USAGE: --bundle is given more than once\n/],
+  ['--min-days twice', ['--min-days', '1', '--min-days', '2'], /--min-days is given more/],
   ['a yes/no flag with a value', ['--strict=maybe'], /E_USAGE: --strict takes no value/],
   ['a day that does not exist', ['--at', '2027-02-30'], /E_USAGE: --at "2027-02-30" is not/],
   ['a zero timeout', ['--timeout', '0'], /E_USAGE: --timeout must be .* above 0/],
@@ -31,6 +36,32 @@ for (const [name, extra, message] of cases) {
     t.match(result.stderr, /remedy: /);
     t.equal(result.stdout, '');
     t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+}
+
+t.test('run refuses an empty --out: the reports would land in the current folder', async (t) => {
+  const cwd = await mkdtemp(join(dir, 'cwd-'));
+  const result = await runCli(['run', '--bundle', bundle, '--out', ''], { cwd });
+  t.equal(result.code, 2, result.stderr);
+  t.match(result.stderr, /^certkey: E_USAGE: --out needs a folder\n {2}remedy: give --out DIR/);
+  t.same(await readdir(cwd), [], 'no report written');
+});
+
+const emptyPaths: Array<[string, string[], RegExp]> = [
+  ['run --bundle', ['run', '--bundle', ''], /--bundle needs a file/],
+  ['run --tasks-file', ['run', '--tasks-file', '', '--endpoint', 'http://x'], /--tasks-file/],
+  ['run --save-bundle', ['run', '--task-id', 't', '--save-bundle', ''], /--save-bundle needs/],
+  ['export --out', ['export', '--redacted', '--bundle', 'b.json', '--out', ''], /--out needs a/],
+  ['gen --out', ['gen', '--out', ''], /--out needs a file/],
+];
+
+for (const [name, args, message] of emptyPaths) {
+  t.test(`${name} '' is a usage error`, async (t) => {
+    const cwd = await mkdtemp(join(dir, 'cwd-'));
+    const result = await runCli(args, { cwd });
+    t.equal(result.code, 2, result.stderr);
+    t.match(result.stderr, message);
+    t.same(await readdir(cwd), [], 'nothing written');
   });
 }
 

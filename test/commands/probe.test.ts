@@ -206,6 +206,10 @@ t.test('usage and input errors: exit 2, naming the flag or field', async (t) => 
       /--mgmt-port "70000" is not a port number/,
     ],
     [
+      ['probe', '--bundle', path, '--host', '127.0.0.1', '--mgmt-port', 'abc'],
+      /^certkey: E_USAGE: --mgmt-port "abc" is not a number\n/,
+    ],
+    [
       ['probe', '--bundle', path, '--host', '127.0.0.1', '--timeout', '0'],
       /--timeout must be a number of seconds above 0/,
     ],
