@@ -37,6 +37,11 @@ async function dispatch(load: () => Promise<Handler>, argv: Record<string, unkno
   }
 }
 
+/** A yargs message on one line, as every certkey error is. */
+function oneLine(message: string | undefined): string {
+  return (message ?? 'bad arguments').trim().replace(/\s*\n\s*/g, ' ');
+}
+
 const args = joinDashValues(process.argv.slice(2));
 try {
   checkFlagValues(args);
@@ -50,14 +55,15 @@ const cli = yargs(args)
   .scriptName('certkey')
   .version(VERSION)
   .strict()
-  .demandCommand(1, 'name a command: run, mock, gen (see certkey --help)')
+  .demandCommand(1, `name a command: ${NAMES.join(', ')}`)
   .recommendCommands()
+  .alias('help', 'h')
   .wrap(Math.min(100, process.stdout.columns || 100))
   .fail((message, error) => {
     const failure =
       error instanceof Error && !(error instanceof CertkeyError)
         ? toCertkeyError(error)
-        : new CertkeyError('E_USAGE', message ?? 'bad arguments', 'see `certkey --help`');
+        : new CertkeyError('E_USAGE', oneLine(message), 'see `certkey --help`');
     process.stderr.write(formatError(failure));
     process.exit(failure.exitCode === EXIT.internal ? EXIT.internal : EXIT.usage);
   });
