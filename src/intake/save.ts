@@ -5,21 +5,50 @@
  * followed.
  */
 import { constants, promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import { CertkeyError } from '../errors.js';
 import { ALL_FIELDS, type RawBundle } from '../model.js';
 
 const REMEDY =
   'name a new file for --save-bundle, or remove that one first: it would hold private keys';
 
-/** Refuses, before anything is fetched, a target that exists and others can read. */
+/**
+ * Refuses, before anything is fetched, a target that exists and others can read, and one in
+ * a folder that does not exist.
+ */
 export async function checkSaveTarget(path: string): Promise<void> {
   let stat;
   try {
     stat = await fs.lstat(path);
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') await checkFolder(path);
     return;
   }
   refuse(path, stat);
+}
+
+/** Throws E_OUTPUT_WRITE when the folder a new file would be made in is not a folder. */
+async function checkFolder(path: string): Promise<void> {
+  let code = 'ENOTDIR';
+  try {
+    if ((await fs.stat(dirname(path))).isDirectory()) return;
+  } catch (error) {
+    code = (error as NodeJS.ErrnoException).code ?? 'ENOENT';
+  }
+  throw noFolder(path, code);
+}
+
+/** E_OUTPUT_WRITE for a file whose folder is missing: removing a file would not help. */
+function noFolder(path: string, code: string): CertkeyError {
+  const folder = dirname(path);
+  const reason =
+    code === 'ENOTDIR' ? `${folder} is not a folder` : `the folder ${folder} does not exist`;
+  return new CertkeyError(
+    'E_OUTPUT_WRITE',
+    `cannot write ${path}: ${reason}`,
+    'create the folder first, or give --save-bundle a file in a folder that exists',
+  );
 }
 
 /**
@@ -36,6 +65,7 @@ export async function saveReply(path: string, raw: RawBundle): Promise<void> {
     handle = await fs.open(path, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw noFolder(path, code);
     const reason = code === 'ELOOP' ? 'it is a symbolic link' : code;
     throw new CertkeyError('E_OUTPUT_WRITE', `cannot write ${path}: ${reason}`, REMEDY);
   }

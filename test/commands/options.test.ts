@@ -65,6 +65,21 @@ for (const [name, args, message] of emptyPaths) {
   });
 }
 
+t.test('run --save-bundle in a folder that does not exist says so, before any fetch', async (t) => {
+  const target = join(dir, 'nodir', 'saved.json');
+  const args = ['run', '--task-id', 't1', '--endpoint', 'http://127.0.0.1:9', '--out', dir];
+  const result = await runCli([...args, '--save-bundle', target], {
+    env: { SMS_AUTH_TOKEN: 'token-for-the-test' },
+  });
+  t.equal(result.code, 2, result.stderr);
+  t.match(
+    result.stderr,
+    /E_OUTPUT_WRITE: cannot write \S*saved\.json: the folder \S*nodir does not/,
+  );
+  t.match(result.stderr, /remedy: create the folder first/);
+  t.notMatch(result.stderr, /remove that one first/);
+});
+
 t.test('gen refuses to replace a file unless --force', async (t) => {
   const again = await runCli(['gen', '--out', bundle]);
   t.equal(again.code, 2);
