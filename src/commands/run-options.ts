@@ -68,13 +68,30 @@ function isCalendarDate(text: string): boolean {
 /** The longest `--timeout` accepted: an hour, far below what timers can hold. */
 const MAX_TIMEOUT_SECONDS = 3600;
 
-/** `--timeout` in milliseconds: above 0 and at most an hour. */
+/**
+ * The shortest `--timeout` accepted. The same timeout bounds the fetch from SMS (a TCP
+ * connection, TLS and the reply, across regions or through a proxy: several round trips of
+ * up to a few hundred ms) and each loopback handshake (tens of ms on an idle machine, several
+ * times that on a busy CI runner with 4096-bit keys). Below a second it measures the machine
+ * and the network, not the bundle: a healthy bundle fails its mtls checks.
+ */
+const MIN_TIMEOUT_SECONDS = 1;
+
+/** `--timeout` in milliseconds: from 1 second to an hour. */
 export function timeoutMsOf(value: unknown): number {
   const seconds = Number(value ?? 10);
+  if (Number.isFinite(seconds) && seconds > 0 && seconds < MIN_TIMEOUT_SECONDS) {
+    throw new CertkeyError(
+      'E_USAGE',
+      `--timeout ${String(value)} is under ${MIN_TIMEOUT_SECONDS} second: the fetch and the ` +
+        'handshakes of a healthy bundle would time out',
+      `give --timeout ${MIN_TIMEOUT_SECONDS} or more (seconds; default 10)`,
+    );
+  }
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new CertkeyError(
       'E_USAGE',
-      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}`,
+      `--timeout must be a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}`,
       'fix --timeout (default 10)',
     );
   }

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { CertkeyError, EXIT } from '../errors.js';
 import { fetchIamToken, iamTokenUrl, readIamPassword } from '../intake/iam.js';
 import { VERSION } from '../version.js';
+import { timeoutMsOf } from './run-options.js';
 
 /** The validated options of `certkey token`. */
 interface TokenOptions {
@@ -65,10 +66,7 @@ function readTokenOptions(argv: Record<string, unknown>): TokenOptions {
     throw new CertkeyError('E_USAGE', `--${flag} is missing or empty`, `add --${flag} ${example}`);
   };
 
-  const timeout = Number(argv['timeout'] ?? 10);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new CertkeyError('E_USAGE', '--timeout must be a number above 0', 'fix --timeout');
-  }
+  const timeoutMs = timeoutMsOf(argv['timeout']);
   const out = argv['out'];
   if (out !== undefined && (typeof out !== 'string' || out === '')) {
     throw new CertkeyError('E_USAGE', '--out needs a file name', 'add --out FILE');
@@ -80,7 +78,7 @@ function readTokenOptions(argv: Record<string, unknown>): TokenOptions {
     domain: text('domain', 'NAME (the account the user belongs to)'),
     project: text('project', 'NAME (the project, often the region id: ap-southeast-3)'),
     ...(typeof out === 'string' ? { out } : {}),
-    timeoutMs: timeout * 1000,
+    timeoutMs,
   };
 }
 

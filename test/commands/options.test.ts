@@ -23,8 +23,11 @@ const cases: Array<[string, string[], RegExp]> = [
   ['--min-days twice', ['--min-days', '1', '--min-days', '2'], /--min-days is given more/],
   ['a yes/no flag with a value', ['--strict=maybe'], /E_USAGE: --strict takes no value/],
   ['a day that does not exist', ['--at', '2027-02-30'], /E_USAGE: --at "2027-02-30" is not/],
-  ['a zero timeout', ['--timeout', '0'], /E_USAGE: --timeout must be .* above 0/],
-  ['a timeout past any timer', ['--timeout', '1e9'], /E_USAGE: --timeout must be .* at most/],
+  ['a zero timeout', ['--timeout', '0'], /E_USAGE: --timeout must be .* from 1 to 3600/],
+  ['a timeout past any timer', ['--timeout', '1e9'], /E_USAGE: --timeout must be .* to 3600/],
+  // Above 0, but a healthy bundle's handshakes cannot finish in a nanosecond.
+  ['a timeout of a nanosecond', ['--timeout', '1e-9'], /E_USAGE: --timeout 1e-9 is under 1 s/],
+  ['a timeout under a second', ['--timeout', '0.5'], /E_USAGE: --timeout 0\.5 is under 1 s/],
 ];
 
 for (const [name, extra, message] of cases) {
@@ -78,6 +81,20 @@ t.test('run --save-bundle in a folder that does not exist says so, before any fe
   );
   t.match(result.stderr, /remedy: create the folder first/);
   t.notMatch(result.stderr, /remove that one first/);
+});
+
+t.test('a timeout of 1 second is accepted', async (t) => {
+  const out = join(dir, 'one-second');
+  const result = await runCli(['run', '--bundle', bundle, '--out', out, '--timeout', '1']);
+  t.equal(result.code, 0, result.stderr);
+});
+
+t.test('token takes the same --timeout floor', async (t) => {
+  const args = ['token', '--iam-endpoint', 'https://iam.example.com', '--user', 'u'];
+  args.push('--domain', 'd', '--project', 'p', '--out', join(dir, 'token.txt'));
+  const result = await runCli([...args, '--timeout', '0.01']);
+  t.equal(result.code, 2, result.stderr);
+  t.match(result.stderr, /E_USAGE: --timeout 0\.01 is under 1 second/);
 });
 
 t.test('gen refuses to replace a file unless --force', async (t) => {

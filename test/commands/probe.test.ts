@@ -211,7 +211,7 @@ t.test('usage and input errors: exit 2, naming the flag or field', async (t) => 
     ],
     [
       ['probe', '--bundle', path, '--host', '127.0.0.1', '--timeout', '0'],
-      /--timeout must be a number of seconds above 0/,
+      /--timeout must be a number of seconds from 1 to 3600/,
     ],
     [
       ['probe', '--bundle', join(dir, 'none.json'), '--host', '127.0.0.1'],
