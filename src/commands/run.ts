@@ -121,6 +121,7 @@ export async function runPreflight(
       concurrency: wave.concurrency ?? readWaveOptions({}).concurrency,
       signal: watch.signal,
       strict: options.strict,
+      ...(options.verbose ? { say: sayOnStderr } : {}),
     });
   } catch (error) {
     watch.dispose();
@@ -151,6 +152,11 @@ export async function runPreflight(
   const signal = watch.received();
   if (signal) return stop(signal, run, sources.length, options.out);
   return exitCode(run);
+}
+
+/** A `--verbose` line on stderr. */
+function sayOnStderr(line: string): void {
+  process.stderr.write(`certkey: ${line}\n`);
 }
 
 /** Writes the reports and prints the summary or the JSON on stdout. */

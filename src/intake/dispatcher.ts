@@ -33,6 +33,13 @@ export interface NetworkOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * Told of each failed attempt that will be retried: its number (1 for the first), why it
+ * failed (an HTTP status or an error code, never a header or a body) and the wait before the
+ * next one. `run --verbose` prints it.
+ */
+export type RetryListener = (attempt: number, why: string, waitMs: number) => void;
+
 /** A dispatcher for one fetch, with what it saw. */
 export interface BuiltDispatcher {
   dispatcher: Dispatcher;
@@ -59,7 +66,11 @@ const PROXY_VARIABLES = {
  * Builds the dispatcher for one fetch. Throws E_USAGE for a bad --proxy and E_CONFIG for
  * a bad proxy variable; neither message shows a password the URL may carry.
  */
-export function buildDispatcher(options: NetworkOptions, timeoutMs: number): BuiltDispatcher {
+export function buildDispatcher(
+  options: NetworkOptions,
+  timeoutMs: number,
+  onRetry?: RetryListener,
+): BuiltDispatcher {
   const kept = KEPT.get(options);
   const built = kept?.built ?? proxiedAgent(options, connectOptions(options, timeoutMs));
   if (kept) kept.built = built;
@@ -82,6 +93,7 @@ export function buildDispatcher(options: NetworkOptions, timeoutMs: number): Bui
       const failed = error as Error & { statusCode?: number; code?: string };
       const why = failed.statusCode ?? failed.code ?? 'failure';
       debug('attempt %d failed (%s): retry in %d ms', state.counter, why, wait);
+      onRetry?.(state.counter, String(why), wait);
       setTimeout(() => callback(null), wait);
     },
   });

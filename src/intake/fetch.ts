@@ -7,7 +7,7 @@ import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
-import { buildDispatcher, portOf, type NetworkOptions } from './dispatcher.js';
+import { buildDispatcher, portOf, type NetworkOptions, type RetryListener } from './dispatcher.js';
 import { clockSkewSeconds, skewNote } from './fetch-clock.js';
 import { clean, deadlineError, httpError, networkError, withAttempts } from './fetch-errors.js';
 import { checkRequest } from './fetch-input.js';
@@ -46,6 +46,8 @@ export interface FetchRequest {
   network?: NetworkOptions;
   /** Where a clock skew warning goes; stderr when absent. */
   warn?: (line: string) => void;
+  /** Told of each failed attempt that is retried. */
+  onRetry?: RetryListener;
 }
 
 /** A fetched bundle, with what the reply said about itself. */
@@ -74,7 +76,7 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
   const host = base.host;
   const cap = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
-  const net = buildDispatcher(options.network ?? {}, options.timeoutMs);
+  const net = buildDispatcher(options.network ?? {}, options.timeoutMs, options.onRetry);
   const totalMs = net.budgetMs(options.timeoutMs * DEADLINE_FACTOR);
   const deadline = AbortSignal.timeout(totalMs);
   try {

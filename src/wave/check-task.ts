@@ -12,6 +12,8 @@ import type { Check, CheckOptions, ParsedBundle, RawBundle } from '../model.js';
 import type { TaskResult } from '../report/types.js';
 import { VERSION } from '../version.js';
 import type { ApiAuth } from '../commands/run-options.js';
+import type { RetryListener } from '../intake/dispatcher.js';
+import { narrateTask, type Say } from './verbose.js';
 
 const debug = debuglog('certkey');
 
@@ -64,23 +66,28 @@ export async function checkTask(
   source: TaskSource,
   check: CheckOptions,
   checker: BundleChecker = checkBundle,
+  say?: Say,
 ): Promise<TimedTaskResult> {
   const timings: TaskTimings = { intakeMs: 0, checksMs: 0, handshakeMs: 0 };
   const task = source.kind === 'api' ? source.taskId : source.path === '-' ? 'stdin' : source.path;
   const origin = source.kind === 'api' ? source.endpoint : task;
+  const narrator = say && narrateTask(say, task, source);
 
+  narrator?.started();
   const started = performance.now();
   let raw: RawBundle;
   try {
-    raw = await readSource(source);
+    raw = await readSource(source, narrator?.retry);
   } catch (error) {
     const failure = toCertkeyError(error);
     if (failure.exitCode === EXIT.usage) throw failure;
     timings.intakeMs = elapsed(started);
+    narrator?.intake(timings.intakeMs, failure.code);
     const { code, message, remedy } = failure;
     return { task, origin, checks: [], error: { code, message, remedy }, timings };
   }
   timings.intakeMs = elapsed(started);
+  narrator?.intake(timings.intakeMs);
 
   const notes = raw.notes ? { notes: raw.notes } : {};
   const { checks, error, checksMs, handshakeMs } = await checker(raw, check);
@@ -137,8 +144,11 @@ async function handshakes(
   });
 }
 
-/** The raw bundle, from the file or the API (saved with `saveTo` when asked). */
-export async function readSource(source: TaskSource): Promise<RawBundle> {
+/**
+ * The raw bundle, from the file or the API (saved with `saveTo` when asked); `onRetry` is told
+ * of each failed attempt of a fetch that is retried.
+ */
+export async function readSource(source: TaskSource, onRetry?: RetryListener): Promise<RawBundle> {
   if (source.kind === 'file') {
     const { loadBundle } = await import('../intake/load.js');
     return loadBundle(source.path);
@@ -152,6 +162,7 @@ export async function readSource(source: TaskSource): Promise<RawBundle> {
     timeoutMs: source.timeoutMs,
     ...(source.network ? { network: source.network } : {}),
     userAgent: `certkey/${VERSION}`,
+    ...(onRetry ? { onRetry } : {}),
   });
   if (source.saveTo) {
     const { saveReply } = await import('../intake/save.js');

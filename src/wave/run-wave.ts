@@ -7,6 +7,7 @@ import { isFailure, type TaskError } from '../report/types.js';
 import { checkTask, type TaskSource, type TimedTaskResult } from './check-task.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
+import { sayVerdict, type Say } from './verbose.js';
 import { startCheckPool } from './workers.js';
 
 /** How to run a wave. */
@@ -17,6 +18,8 @@ export interface WaveSettings {
   signal: AbortSignal;
   /** Warnings count as failures (for the progress line). */
   strict: boolean;
+  /** `--verbose`: where each task's start, intake and verdict lines go (else nowhere). */
+  say?: Say;
 }
 
 /** The results of the tasks that ended, in the order the tasks were given. */
@@ -43,7 +46,8 @@ export async function runWave(
   settings: WaveSettings,
 ): Promise<WaveOutcome> {
   const ended: Array<TimedTaskResult | undefined> = new Array(sources.length);
-  const progress = createProgress(sources.length);
+  // The verbose lines take the counter's place: the two would overwrite each other.
+  const progress = createProgress(settings.say ? 0 : sources.length);
   const pool = startCheckPool(sources.length);
   const release = await keepEndpointConnections(sources);
   const reach = endpointWatch();
@@ -57,9 +61,12 @@ export async function runWave(
         if (thrown !== undefined) return;
         try {
           const down = reach.down();
-          const result = down ? notSent(source, down) : await checkTask(source, check, pool?.check);
+          const result = down
+            ? notSent(source, down)
+            : await checkTask(source, check, pool?.check, settings.say);
           if (settings.signal.aborted) return;
           reach.saw(result);
+          if (settings.say) sayVerdict(settings.say, result, settings.strict);
           ended[index] = result;
           progress.tick(outcomeOf(result, settings.strict));
         } catch (error) {

@@ -1,0 +1,69 @@
+/**
+ * `run --verbose`: one line on stderr as each task starts, as it gets its bundle (with each
+ * failed attempt of a fetch and the wait before the next) and as it ends with its verdict,
+ * each with its time. The lines name tasks, endpoints, HTTP statuses, error codes, counts
+ * and times: never a token, a key, a header or a reply body.
+ */
+import { isFailure } from '../report/types.js';
+import type { RetryListener } from '../intake/dispatcher.js';
+import type { TaskSource, TimedTaskResult } from './check-task.js';
+
+/** Writes one progress line (without the `certkey: ` prefix). */
+export type Say = (line: string) => void;
+
+/** The progress lines of one task, in the order they happen. */
+export interface TaskNarrator {
+  /** Before the bundle is read or fetched. */
+  started(): void;
+  /** Told of each failed attempt of the fetch that is retried. */
+  retry: RetryListener;
+  /** The bundle came (or did not: `code` is the error's). */
+  intake(ms: number, code?: string): void;
+}
+
+/** Says how `source`'s task goes, on `say`. */
+export function narrateTask(say: Say, task: string, source: TaskSource): TaskNarrator {
+  let attempts = 1;
+  const fetching = source.kind === 'api';
+  return {
+    started() {
+      say(`${task}: ${fetching ? `fetching from ${source.endpoint}` : 'reading the file'}`);
+    },
+    retry(attempt, why, waitMs) {
+      attempts = attempt + 1;
+      say(`${task}: attempt ${attempt} failed (${why}): retrying in ${waitMs} ms`);
+    },
+    intake(ms, code) {
+      const tries = fetching ? `, ${plural(attempts, 'attempt')}` : '';
+      const verb = fetching ? 'fetched' : 'read';
+      say(`${task}: ${code ? `not ${verb}: ${code}` : verb} (${time(ms)}${tries})`);
+    },
+  };
+}
+
+/** The task's verdict, its counts and where its time went. */
+export function sayVerdict(say: Say, result: TimedTaskResult, strict: boolean): void {
+  const { intakeMs, checksMs, handshakeMs } = result.timings;
+  const total = time(intakeMs + checksMs + handshakeMs);
+  if (result.error && result.checks.length === 0) {
+    say(`${result.task}: ERROR ${result.error.code}, not checked (${total})`);
+    return;
+  }
+
+  const count = (status: string) => result.checks.filter((c) => c.status === status).length;
+  const failed = result.checks.some((c) => isFailure(c.status, strict));
+  const verdict = result.error ? `ERROR ${result.error.code}` : failed ? 'FAIL' : 'PASS';
+  say(
+    `${result.task}: ${verdict}: ${count('pass')} passed, ${count('fail')} failed, ` +
+      `${plural(count('warn'), 'warning')}, ${count('skip')} skipped ` +
+      `(${total}: checks ${time(checksMs)}, handshakes ${time(handshakeMs)})`,
+  );
+}
+
+function time(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
