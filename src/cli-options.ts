@@ -119,7 +119,11 @@ const RUN_OPTIONS = {
   strict: { type: 'boolean', default: false, describe: 'warnings fail too' },
   json: { type: 'boolean', default: false, describe: 'print the JSON report on stdout' },
   timeout: { type: 'number', default: 10, describe: 'seconds for network and handshakes' },
-  verbose: { type: 'boolean', default: false, describe: 'progress on stderr' },
+  verbose: {
+    type: 'boolean',
+    default: false,
+    describe: "each task's start, fetch attempts and verdict, with times, on stderr",
+  },
 } as const satisfies OptionTable;
 
 const INSPECT_OPTIONS = {
