@@ -107,6 +107,7 @@ const CASES: [string, string[], Record<string, string>?][] = [
     ['run', ...fetch, mock.url, '--out', 'OUT'],
     { SMS_AUTH_TOKEN: 'x-wrong' },
   ],
+  ['run --task-id --verbose', ['run', ...fetch, mock.url, '--out', 'OUT', '--verbose']],
   [
     'run, the endpoint echoes the token',
     ['run', ...fetch, echo.url, '--out', 'OUT', '--retries', '0'],
