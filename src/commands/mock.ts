@@ -9,7 +9,8 @@ import { toRawBundle } from '../intake/bundle.js';
 import { readBundleText } from '../intake/load.js';
 import type { AkSkCredentials } from '../intake/sign.js';
 import { faultHook } from '../mock/faults.js';
-import { bundlesFromDir, startMock, type BundleSource } from '../mock/server.js';
+import { bundlesFromDir } from '../mock/bundles-dir.js';
+import { startMock, type BundleSource } from '../mock/server.js';
 
 /** The mock's options, checked. */
 interface MockCommandOptions {
@@ -112,7 +113,10 @@ function readOptions(argv: Record<string, unknown>): MockCommandOptions {
   };
 }
 
-/** The bundles of a directory; E_INPUT_READ when it is not a readable directory. */
+/**
+ * The bundles of a directory; E_INPUT_READ when it is not a readable directory. A refused
+ * link or special file is said on stderr, so the one serving sees why a task was 404.
+ */
 async function servedDir(dir: string): Promise<BundleSource> {
   const kind = await stat(dir).then(
     (info) => (info.isDirectory() ? 'directory' : 'not a directory'),
@@ -125,7 +129,7 @@ async function servedDir(dir: string): Promise<BundleSource> {
       'pass a directory holding <task_id>.json files to --bundles-dir',
     );
   }
-  return bundlesFromDir(dir);
+  return bundlesFromDir(dir, (reason) => process.stderr.write(`certkey mock: ${reason}\n`));
 }
 
 /** `{ aksk }` from --credentials-file, so signed requests are judged too; else nothing. */

@@ -6,10 +6,8 @@
  * query, task lookup. Each later addition (a bundles directory, faults, AK/SK) plugs into
  * one of these steps without touching the others.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import { CertkeyError } from '../errors.js';
 import type { AkSkCredentials } from '../intake/sign.js';
@@ -21,29 +19,6 @@ const debug = debuglog('certkey');
 
 /** A bundle source: the reply for a task id, or undefined for an unknown task. */
 export type BundleSource = (taskId: string) => Promise<unknown> | unknown;
-
-/**
- * The task ids a bundles directory serves: letters, digits, `.`, `_` and `-`, not starting
- * with a dot, so an id can never name a file outside the directory (`../x`, `/etc/x`).
- */
-export const SAFE_TASK_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}$/;
-
-/**
- * Serves `DIR/<task_id>.json` verbatim, read on each request: a missing file, or a task id
- * outside SAFE_TASK_ID, is no such task (404).
- */
-export function bundlesFromDir(dir: string): BundleSource {
-  return async (taskId) => {
-    if (!SAFE_TASK_ID.test(taskId)) return undefined;
-    try {
-      return await readFile(join(dir, `${taskId}.json`));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
-      throw error;
-    }
-  };
-}
 
 /** One request as the mock sees it, for hooks. */
 export interface MockExchange {

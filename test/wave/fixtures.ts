@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Test } from 'tap';
 import { generateBundle } from '../../src/gen/bundle.js';
-import { bundlesFromDir, startMock, type MockOptions } from '../../src/mock/server.js';
+import { bundlesFromDir } from '../../src/mock/bundles-dir.js';
+import { startMock, type MockOptions } from '../../src/mock/server.js';
 
 /** The token the mock wants. */
 export const TOKEN = 'wave-test-token-0123456789';
