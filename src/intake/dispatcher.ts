@@ -16,6 +16,7 @@ import {
 } from 'undici';
 import { CertkeyError } from '../errors.js';
 import { MAX_WAIT_MS, retryDecision } from './fetch-retry.js';
+import { proxyClientFactory } from './proxy-connect.js';
 
 const debug = debuglog('certkey');
 
@@ -49,8 +50,6 @@ export interface BuiltDispatcher {
   delivered(): void;
   /** The longest a request can take in all, retries and waits included. */
   budgetMs(perAttemptMs: number): number;
-  /** The proxy URLs that may carry requests, credentials and all: never to be printed. */
-  proxies: readonly string[];
   /** Drops every connection. */
   close(): Promise<void>;
 }
@@ -72,9 +71,8 @@ export function buildDispatcher(
   onRetry?: RetryListener,
 ): BuiltDispatcher {
   const kept = KEPT.get(options);
-  const built = kept?.built ?? proxiedAgent(options, connectOptions(options, timeoutMs));
-  if (kept) kept.built = built;
-  const { agent: base, proxies } = built;
+  const base = kept?.built ?? proxiedAgent(options, connectOptions(options, timeoutMs));
+  if (kept) kept.built = base;
 
   let attempts = 0;
   let delivered = false;
@@ -105,20 +103,13 @@ export function buildDispatcher(
       delivered = true;
     },
     budgetMs: (perAttemptMs) => perAttemptMs * (retries + 1) + retries * MAX_WAIT_MS,
-    proxies,
     // A kept agent outlives the fetch: keepConnections' release destroys it.
     close: () => (kept ? Promise.resolve() : base.destroy().catch(() => undefined)),
   };
 }
 
-/** An agent and the proxies it may use. */
-interface ProxiedAgent {
-  agent: Dispatcher;
-  proxies: string[];
-}
-
 /** Agents kept by keepConnections, by the network options they serve; built at first use. */
-const KEPT = new WeakMap<NetworkOptions, { built?: ProxiedAgent }>();
+const KEPT = new WeakMap<NetworkOptions, { built?: Dispatcher }>();
 
 /**
  * Makes every fetch with these very options (the same object) share one agent, so a wave's
@@ -127,11 +118,11 @@ const KEPT = new WeakMap<NetworkOptions, { built?: ProxiedAgent }>();
  * returned function once the fetches are done: it closes the connections.
  */
 export function keepConnections(options: NetworkOptions): () => Promise<void> {
-  const kept: { built?: ProxiedAgent } = {};
+  const kept: { built?: Dispatcher } = {};
   KEPT.set(options, kept);
   return async () => {
     KEPT.delete(options);
-    await kept.built?.agent.destroy().catch(() => undefined);
+    await kept.built?.destroy().catch(() => undefined);
   };
 }
 
@@ -144,16 +135,17 @@ function connectOptions(options: NetworkOptions, timeoutMs: number): buildConnec
 function proxiedAgent(
   options: NetworkOptions,
   tlsOptions: buildConnector.BuildOptions,
-): ProxiedAgent {
+): Dispatcher {
   const common = {
     connect: tlsOptions,
     requestTls: tlsOptions,
     proxyTls: tlsOptions,
+    clientFactory: proxyClientFactory,
   };
   if (options.proxy !== undefined) {
     const uri = proxyUrl(options.proxy, '--proxy');
     debug('proxy %s (from --proxy)', redactUrl(uri));
-    return { agent: new ProxyAgent({ ...common, uri }), proxies: [uri] };
+    return new ProxyAgent({ ...common, uri });
   }
 
   const env = options.env ?? process.env;
@@ -165,13 +157,12 @@ function proxiedAgent(
     return uri;
   });
   const none = PROXY_VARIABLES.none.map((name) => env[name]).find((value) => value?.trim());
-  const agent = new EnvHttpProxyAgent({
+  return new EnvHttpProxyAgent({
     ...common,
     httpProxy: httpProxy ?? '',
     httpsProxy: httpsProxy ?? '',
     noProxy: none ?? '',
   });
-  return { agent, proxies: [httpProxy, httpsProxy].filter((uri) => !!uri) as string[] };
 }
 
 /**
@@ -200,11 +191,6 @@ export function proxyUrl(value: string, source: string): string {
   }
   if (!url.hostname) throw fail('names no host');
   return url.href;
-}
-
-/** The port a URL connects to. */
-export function portOf(url: URL): number {
-  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
 /** A URL with any user name and password replaced, for messages and logs. */

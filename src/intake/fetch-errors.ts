@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import { CertkeyError, scrubSecrets } from '../errors.js';
 import { describeSkew } from './fetch-clock.js';
-import { proxyError, type ProxyRoute } from './fetch-proxy-errors.js';
+import { TLS_CODE, proxyError } from './fetch-proxy-errors.js';
 
 /** What the service said in an error reply, as far as it said anything. */
 export interface ErrorReply {
@@ -170,13 +170,8 @@ export function clean(text: string, token: string): string {
 }
 
 /** Builds the error for a request that got no reply: E_FETCH_TIMEOUT or E_FETCH_NETWORK. */
-export function networkError(
-  error: unknown,
-  host: string,
-  timeoutMs: number,
-  route?: ProxyRoute,
-): CertkeyError {
-  const viaProxy = proxyError(error, host, route);
+export function networkError(error: unknown, host: string, timeoutMs: number): CertkeyError {
+  const viaProxy = proxyError(error, host, timeoutMs);
   if (viaProxy) return viaProxy;
 
   const code = errorCode(error);
@@ -255,9 +250,7 @@ const TLS_REASONS: Record<string, string> = {
 
 /** Message and remedy for a TLS failure; undefined when the code is not one. */
 function tlsSentence(code: string, host: string): [string, string] | undefined {
-  if (!/^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME)/.test(code)) {
-    return undefined;
-  }
+  if (!TLS_CODE.test(code)) return undefined;
 
   const reason = TLS_REASONS[code];
   const message = `TLS with ${host} failed: ${reason ? `${reason} (${code})` : code}`;

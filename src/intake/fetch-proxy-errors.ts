@@ -1,68 +1,70 @@
 /**
  * Failures that belong to the proxy rather than the endpoint: a proxy that cannot be
  * reached, or one that refuses the CONNECT tunnel. Without this, a dead proxy would read as
- * the endpoint refusing the connection. The proxy is named without any password.
+ * the endpoint refusing the connection, and an https:// proxy that speaks no TLS as the
+ * endpoint timing out. The proxy is named without any password.
  */
 import { STATUS_CODES } from 'node:http';
 import { CertkeyError } from '../errors.js';
-
-/** The proxies a request may have gone through, and the endpoint's port. */
-export interface ProxyRoute {
-  /** Proxy URLs in use (from --proxy or the variables), credentials and all. */
-  proxies: readonly string[];
-  /** The endpoint's port, 443 or 80 when the URL names none. */
-  endpointPort: number;
-}
+import { failedProxy } from './proxy-connect.js';
 
 /** The error for a failure at the proxy; undefined when the proxy is not to blame. */
 export function proxyError(
   error: unknown,
   host: string,
-  route: ProxyRoute | undefined,
+  timeoutMs: number,
 ): CertkeyError | undefined {
-  return proxyRefusal(error, host) ?? (route ? proxyUnreachable(error, route) : undefined);
+  return proxyRefusal(error, host) ?? proxyUnreachable(error, timeoutMs);
 }
 
-/** The socket error fields node:net sets on a failed connect or lookup. */
-interface SocketFailure {
-  code?: unknown;
-  port?: unknown;
-  hostname?: unknown;
-}
+/** Timeouts of a connection, from undici's connector or the socket. */
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
-/** A connect or lookup that failed for the proxy's own address. */
-function proxyUnreachable(error: unknown, route: ProxyRoute): CertkeyError | undefined {
-  const failures = [error, (error as { cause?: unknown } | undefined)?.cause] as SocketFailure[];
-  for (const failure of failures) {
-    if (typeof failure?.code !== 'string') continue;
-    const proxy = route.proxies.map(toUrl).find((url) => url && isThisProxy(failure, url, route));
-    if (!proxy) continue;
+/** A connection to the proxy that failed: refused, unresolved, timed out or TLS. */
+function proxyUnreachable(error: unknown, timeoutMs: number): CertkeyError | undefined {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const failure = [error, cause].find((each) => failedProxy(each) !== undefined);
+  const proxy = failedProxy(failure);
+  if (!proxy) return undefined;
 
-    const shown = `${proxy.protocol}//${proxy.host}`;
+  const code = (failure as { code?: unknown }).code;
+  const shown = `${proxy.protocol}//${proxy.host}`;
+  const remedy = proxyRemedy(proxy);
+  if (typeof code === 'string' && TIMEOUTS.has(code)) {
+    const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
     return new CertkeyError(
-      'E_FETCH_NETWORK',
-      `cannot reach the proxy ${shown} (${failure.code})`,
-      'check --proxy or HTTPS_PROXY/HTTP_PROXY; if the endpoint is reachable directly, ' +
-        'list its host in NO_PROXY',
+      'E_FETCH_TIMEOUT',
+      `connecting to the proxy ${shown} timed out (${seconds})`,
+      `${remedy}; else raise --timeout`,
     );
   }
-  return undefined;
+
+  const said = typeof code === 'string' ? code : 'unknown error';
+  const message = TLS_CODE.test(said)
+    ? `TLS with the proxy ${shown} failed (${said})`
+    : `cannot reach the proxy ${shown} (${said})`;
+  return new CertkeyError('E_FETCH_NETWORK', message, remedy);
 }
 
-/** Whether a socket failure was for this proxy: its host name, or its port and not ours. */
-function isThisProxy(failure: SocketFailure, proxy: URL, route: ProxyRoute): boolean {
-  if (typeof failure.hostname === 'string') return failure.hostname === proxy.hostname;
-  const port = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
-  return failure.port === port && port !== route.endpointPort;
-}
+/** TLS failures, by the codes Node and OpenSSL give them. */
+export const TLS_CODE =
+  /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO|HOSTNAME)/;
 
-/** A URL, or undefined. */
-function toUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
+/**
+ * What to check for a proxy that could not be reached. An https:// proxy is one that takes
+ * TLS itself; most take plain HTTP (a CONNECT tunnel carries the endpoint's own TLS), so a
+ * proxy given as https:// by mistake fails here, at TLS or by never answering.
+ */
+function proxyRemedy(proxy: URL): string {
+  const where = '--proxy, HTTPS_PROXY or HTTP_PROXY';
+  if (proxy.protocol !== 'https:') {
+    return `check ${where}; if the endpoint is reachable directly, list its host in NO_PROXY`;
   }
+  return (
+    `check the proxy URL's scheme (${where}): https:// is only for a proxy that speaks TLS ` +
+    `itself, most want http://${proxy.host} even for https endpoints; a TLS proxy with a ` +
+    'private CA needs that CA in --endpoint-ca'
+  );
 }
 
 /**

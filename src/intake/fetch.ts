@@ -7,11 +7,10 @@ import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
 import type { RawBundle } from '../model.js';
 import { toRawBundle } from './bundle.js';
-import { buildDispatcher, portOf, type NetworkOptions, type RetryListener } from './dispatcher.js';
+import { buildDispatcher, type NetworkOptions, type RetryListener } from './dispatcher.js';
 import { clockSkewSeconds, skewNote } from './fetch-clock.js';
 import { clean, deadlineError, httpError, networkError, withAttempts } from './fetch-errors.js';
 import { checkRequest } from './fetch-input.js';
-import type { ProxyRoute } from './fetch-proxy-errors.js';
 import { signRequest, type AkSkCredentials } from './sign.js';
 
 const debug = debuglog('certkey');
@@ -115,8 +114,7 @@ export async function fetchBundle(options: FetchRequest): Promise<FetchedBundle>
       ...(skew === undefined ? {} : { clockSkewSeconds: skew }),
     };
   } catch (error) {
-    const route = { proxies: net.proxies, endpointPort: portOf(base) };
-    const failure = failureOf(error, deadline, host, totalMs, options.timeoutMs, route);
+    const failure = failureOf(error, deadline, host, totalMs, options.timeoutMs);
     throw withAttempts(failure, net.attempts());
   } finally {
     await net.close();
@@ -142,11 +140,10 @@ function failureOf(
   host: string,
   totalMs: number,
   timeoutMs: number,
-  route: ProxyRoute,
 ): CertkeyError {
   if (error instanceof CertkeyError) return error;
   if (deadline.aborted) return deadlineError(host, totalMs);
-  return networkError(error, host, timeoutMs, route);
+  return networkError(error, host, timeoutMs);
 }
 
 /** Sends the GET; redirects are not followed, so the token only reaches the endpoint. */

@@ -9,7 +9,7 @@
 import { debuglog } from 'node:util';
 import { request, type Dispatcher } from 'undici';
 import { CertkeyError } from '../errors.js';
-import { buildDispatcher, portOf, type NetworkOptions } from './dispatcher.js';
+import { buildDispatcher, type NetworkOptions } from './dispatcher.js';
 import { clean, deadlineError, networkError } from './fetch-errors.js';
 
 const debug = debuglog('certkey');
@@ -139,8 +139,7 @@ export async function fetchIamToken(options: IamTokenRequest): Promise<IamToken>
     if (deadline.aborted) throw deadlineError(url.host, totalMs);
     // The shared sentences speak of --endpoint; here the flag is --iam-endpoint (but
     // --endpoint-ca stays: it serves both).
-    const route = { proxies: net.proxies, endpointPort: portOf(url) };
-    const failure = networkError(error, url.host, options.timeoutMs, route);
+    const failure = networkError(error, url.host, options.timeoutMs);
     const remedy = failure.remedy.replace(/--endpoint(?!-)/g, '--iam-endpoint');
     throw new CertkeyError(failure.code, failure.message, remedy);
   } finally {
