@@ -11,7 +11,7 @@ import type { TlsFailure } from '../handshake/failure.js';
 import type { Check, ParsedCert, TARGET_FIELDS } from '../model.js';
 import { clientCert, refusesNoCert } from './client-checks.js';
 import type { HandshakeOutcome, ProbeOutcome } from './connect.js';
-import { presented, serverVerify } from './peer-checks.js';
+import { presented, presentsOther, serverVerify } from './peer-checks.js';
 import type { Unreachable } from './tcp.js';
 
 const check = checker('probe');
@@ -27,8 +27,12 @@ export interface PortFindings {
   port: number;
   /** The bundle's certificate for this listener, when it parsed. */
   expected?: ParsedCert;
-  /** The other target's certificate, to recognise swapped listeners. */
-  other?: { field: TargetField; cert: ParsedCert };
+  /**
+   * The other listener: the bundle's certificate for it, its port, and the SHA-256 of the
+   * certificate it presented (absent when it presented none). A port that presents the
+   * other's certificate is told apart from a swap, where each presents the other's.
+   */
+  other?: { field: TargetField; cert: ParsedCert; port: number; presented?: string | undefined };
   /** The source certificate's subject, for messages. */
   source: string;
   /** Connecting with the source certificate. */
@@ -134,7 +138,7 @@ function diagnose(found: PortFindings, checks: Check[]): Check {
 /** A problem in a few words for the diagnosis; the check itself has the details. */
 function headlineOf(found: PortFindings, problem: Check): string {
   const { address, field } = found;
-  if (problem.name === 'certificate' && !problem.message.includes('swapped')) {
+  if (problem.name === 'certificate' && !presentsOther(found)) {
     return `${address} presents another certificate than ${field} of this bundle`;
   }
   if (problem.name === 'server-verify') {

@@ -6,8 +6,9 @@
 import { checker } from '../checks/common.js';
 import { formatFailure } from '../handshake/explain.js';
 import type { Check } from '../model.js';
-import type { HandshakeOutcome } from './connect.js';
+import type { HandshakeOutcome, ProbeOutcome } from './connect.js';
 import type { PortFindings } from './judge.js';
+import { DEFAULT_PORTS } from './options.js';
 
 const check = checker('probe');
 
@@ -19,7 +20,7 @@ export function describePresented(peer: NonNullable<HandshakeOutcome['peer']>): 
 
 /** The listener presents the bundle's certificate for it. */
 export function presented(found: PortFindings, shake: HandshakeOutcome): Check {
-  const { field, address, expected, other, port } = found;
+  const { field, address, expected, other } = found;
   const peer = shake.peer ?? found.withoutCert?.tls?.peer;
   if (!peer) {
     return check.skip(field, 'certificate', `skipped: ${address} presented no certificate`);
@@ -36,13 +37,7 @@ export function presented(found: PortFindings, shake: HandshakeOutcome): Check {
     return check.pass(field, 'certificate', `${address} presents ${field} (${shown})`);
   }
   if (other && peer.fingerprint256 === other.cert.node.fingerprint256) {
-    return check.fail(
-      field,
-      'certificate',
-      `${address} presents ${other.field}, not ${field}: the target's two certificates are swapped`,
-      `configure the listener on ${port} with ${field} and its key, and the other listener ` +
-        `with ${other.field}`,
-    );
+    return othersCertificate(found, other, expected.node.fingerprint256);
   }
   return check.fail(
     field,
@@ -53,6 +48,63 @@ export function presented(found: PortFindings, shake: HandshakeOutcome): Check {
       "task's certkey bundle on the target and restart the SMS Agent there, or check that the " +
       'bundle is of this task',
   );
+}
+
+/** What each target certificate is for, in words. */
+const ROLE = { target_mgmt_cert: 'management', target_data_cert: 'data' } as const;
+
+/**
+ * The listener presents the other target certificate. Swapped only when the other listener
+ * presents this one's; the same port given twice, or both listeners with one certificate,
+ * is told as what it is.
+ */
+function othersCertificate(
+  found: PortFindings,
+  other: NonNullable<PortFindings['other']>,
+  expected: string,
+): Check {
+  const { field, address, port } = found;
+  const presents = `${address} presents ${other.field}, not ${field}`;
+  if (other.port === port) {
+    return check.fail(
+      field,
+      'certificate',
+      `${presents}: --mgmt-port and --data-port are both ${port}, so one listener was ` +
+        'probed as both',
+      `give each listener its own port: --mgmt-port (default ${DEFAULT_PORTS.mgmt}) and ` +
+        `--data-port (default ${DEFAULT_PORTS.data})`,
+    );
+  }
+
+  if (other.presented === expected) {
+    return check.fail(
+      field,
+      'certificate',
+      `${presents}: the target's two certificates are swapped`,
+      `configure the listener on ${port} with ${field} and its key, and the other listener ` +
+        `with ${other.field}`,
+    );
+  }
+  const same = other.presented === other.cert.node.fingerprint256;
+  const also = same ? `, as the ${ROLE[other.field]} listener on ${other.port} does` : '';
+  return check.fail(
+    field,
+    'certificate',
+    `${presents}: the ${ROLE[field]} listener presents the ${ROLE[other.field]} ` +
+      `certificate${also}`,
+    `configure the ${ROLE[field]} listener on ${port} with ${field} and its key`,
+  );
+}
+
+/** The certificate a listener presented, on either connection. */
+export function peerOf(withCert: ProbeOutcome, withoutCert?: ProbeOutcome) {
+  return withCert.tls?.peer ?? withoutCert?.tls?.peer;
+}
+
+/** Whether the listener presents the other target certificate of this bundle. */
+export function presentsOther(found: PortFindings): boolean {
+  const peer = peerOf(found.withCert, found.withoutCert);
+  return peer !== undefined && peer.fingerprint256 === found.other?.cert.node.fingerprint256;
 }
 
 /** The presented certificate verifies against the bundle's CA. */

@@ -9,6 +9,7 @@ import { nameOf } from '../parse/describe.js';
 import { parseBundle } from '../../suites/parse.js';
 import { probe, type ProbeOutcome } from './connect.js';
 import { judgePort, type PortFindings, type TargetField } from './judge.js';
+import { peerOf } from './peer-checks.js';
 import { addressOf, type ProbeOptions } from './options.js';
 
 /** Probes both ports; throws E_INPUT_SHAPE when the bundle cannot make the connection. */
@@ -22,29 +23,40 @@ export async function probeTargets(raw: RawBundle, options: ProbeOptions): Promi
     ['target_mgmt_cert', options.mgmtPort],
     ['target_data_cert', options.dataPort],
   ];
-  const results = await Promise.all(
-    ports.map(async ([field, port]): Promise<Check[]> => {
+  const probed = await Promise.all(
+    ports.map(async ([field, port]): Promise<Probed> => {
       const target = { host: options.host, port, ca, timeoutMs: options.timeoutMs };
       const withCert = await probe({ ...target, identity });
       const withoutCert = reachedTls(withCert) ? await probe(target) : undefined;
-
-      const otherField = field === 'target_mgmt_cert' ? 'target_data_cert' : 'target_mgmt_cert';
-      const expected = bundle.leaves[field];
-      const other = bundle.leaves[otherField];
-      const found: PortFindings = {
-        field,
-        address: addressOf(options.host, port),
-        port,
-        source,
-        withCert,
-        ...(expected ? { expected } : {}),
-        ...(other ? { other: { field: otherField, cert: other } } : {}),
-        ...(withoutCert ? { withoutCert } : {}),
-      };
-      return judgePort(found);
+      return { field, port, withCert, ...(withoutCert ? { withoutCert } : {}) };
     }),
   );
-  return results.flat();
+
+  // Each port is judged knowing what the other presented: a swap is two wrong ports.
+  return probed.flatMap((mine, index) => {
+    const theirs = probed[1 - index] as Probed;
+    const expected = bundle.leaves[mine.field];
+    const other = bundle.leaves[theirs.field];
+    const presented = peerOf(theirs.withCert, theirs.withoutCert)?.fingerprint256;
+    const found: PortFindings = {
+      ...mine,
+      address: addressOf(options.host, mine.port),
+      source,
+      ...(expected ? { expected } : {}),
+      ...(other
+        ? { other: { field: theirs.field, cert: other, port: theirs.port, presented } }
+        : {}),
+    };
+    return judgePort(found);
+  });
+}
+
+/** The two connections to one port. */
+interface Probed {
+  field: TargetField;
+  port: number;
+  withCert: ProbeOutcome;
+  withoutCert?: ProbeOutcome;
 }
 
 function reachedTls(outcome: ProbeOutcome): boolean {

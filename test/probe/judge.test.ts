@@ -13,14 +13,30 @@ const mgmt = bundle.leaves.target_mgmt_cert;
 const data = bundle.leaves.target_data_cert;
 if (!mgmt || !data) throw new Error('the generated bundle did not parse');
 
+/** What the data listener presented, and its port; by default the right one on 8900. */
+interface Theirs {
+  port?: number;
+  presented?: string | undefined;
+}
+
 /** Findings for the mgmt port, with the outcome of the probe with our certificate. */
-function findings(withCert: ProbeOutcome, withoutCert?: ProbeOutcome): PortFindings {
+function findings(
+  withCert: ProbeOutcome,
+  withoutCert?: ProbeOutcome,
+  theirs: Theirs = {},
+): PortFindings {
+  const presented = 'presented' in theirs ? theirs.presented : data?.node.fingerprint256;
   return {
     field: 'target_mgmt_cert',
     address: '10.0.0.5:8899',
     port: 8899,
     expected: mgmt as NonNullable<typeof mgmt>,
-    other: { field: 'target_data_cert', cert: data as NonNullable<typeof data> },
+    other: {
+      field: 'target_data_cert',
+      cert: data as NonNullable<typeof data>,
+      port: theirs.port ?? 8900,
+      presented,
+    },
     source: "'CN=sms-source'",
     withCert,
     ...(withoutCert ? { withoutCert } : {}),
@@ -70,21 +86,26 @@ t.test('each way of being unreachable gets its own remedy', async (t) => {
   }
 });
 
-t.test('swapped certificates, silence after TLS 1.3, a certificate not required', async (t) => {
-  const peer = new X509Certificate(data.pem);
-  const shake = {
+/** A TLS 1.3 handshake in which the listener presented `pem`. */
+function presenting(pem: string) {
+  return {
     done: true,
     protocol: 'TLSv1.3',
     cipher: 'TLS_AES_128_GCM_SHA256',
     ms: 7,
-    peer,
+    peer: new X509Certificate(pem),
     certRequested: true,
   };
+}
+
+t.test('swapped certificates, silence after TLS 1.3, a certificate not required', async (t) => {
+  const shake = presenting(data.pem);
   const checks = byName(
     judgePort(
       findings(
         { tcp: { ok: true, ms: 1 }, tls: { ...shake, verdict: 'silent' } },
         { tcp: { ok: true, ms: 1 }, tls: { ...shake, verdict: 'accepted' } },
+        { presented: mgmt.node.fingerprint256 },
       ),
     ),
   );
@@ -98,6 +119,46 @@ t.test('swapped certificates, silence after TLS 1.3, a certificate not required'
   t.equal(checks['refuses-no-cert']?.status, 'warn');
   t.equal(checks.diagnosis?.status, 'fail');
   t.match(checks.diagnosis?.message, /swapped \(and 2 more: client-cert, refuses-no-cert\)$/);
+});
+
+t.test("swapped only when each listener presents the other's certificate", async (t) => {
+  const cases: [string, Theirs, RegExp, RegExp][] = [
+    [
+      'both listeners present target_data_cert',
+      {},
+      /: the management listener presents the data certificate, as the data listener on 8900 does$/,
+      /^configure the management listener on 8899 with target_mgmt_cert and its key$/,
+    ],
+    [
+      'the data listener presented nothing',
+      { presented: undefined },
+      /: the management listener presents the data certificate$/,
+      /^configure the management listener on 8899/,
+    ],
+    [
+      'the data listener presents a third certificate',
+      { presented: 'AA:BB' },
+      /: the management listener presents the data certificate$/,
+      /^configure the management listener on 8899/,
+    ],
+    [
+      'one port given as both',
+      { port: 8899 },
+      /: --mgmt-port and --data-port are both 8899, so one listener was probed as both$/,
+      /^give each listener its own port: --mgmt-port \(default 8899\) and --data-port/,
+    ],
+  ];
+  for (const [name, theirs, message, remedy] of cases) {
+    const shake = { ...presenting(data.pem), verdict: 'accepted' as const };
+    const withCert = { tcp: { ok: true as const, ms: 1 }, tls: shake };
+    const checks = byName(judgePort(findings(withCert, undefined, theirs)));
+    t.equal(checks.certificate?.status, 'fail', name);
+    t.match(checks.certificate?.message, /^10\.0\.0\.5:8899 presents target_data_cert, not /);
+    t.match(checks.certificate?.message, message, name);
+    t.notMatch(checks.certificate?.message, /swapped/, `${name}: not a swap`);
+    t.match(checks.certificate?.remedy, remedy, name);
+    t.equal(checks.diagnosis?.message, checks.certificate?.message, `${name}: the diagnosis`);
+  }
 });
 
 t.test('the presented certificate does not verify against ca', async (t) => {
