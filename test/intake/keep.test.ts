@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { keepConnections, type NetworkOptions } from '../../src/intake/dispatcher.js';
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
+import { listenOnLoopback } from '../helpers/listen.js';
 import { TOKEN, sampleReply } from './fixtures.js';
 
 /** A server answering with the statuses given in turn (then 200), counting its connections. */
@@ -22,16 +23,9 @@ async function counting(t: Test, statuses: number[] = []) {
     open.add(socket);
     socket.on('close', () => open.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
+  const port = await listenOnLoopback(t, server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${port}`,
     seen,
     connections: () => connections,
     open: () => open.size,

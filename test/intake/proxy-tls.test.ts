@@ -5,9 +5,10 @@
  */
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import t, { type Test } from 'tap';
+import { listenOnLoopback } from '../helpers/listen.js';
 import { CertkeyError, EXIT, formatError } from '../../src/errors.js';
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
 import { keyToPem, makeCert, makeKey } from '../../src/gen/pki.js';
@@ -41,24 +42,6 @@ async function endpoint(t: Test): Promise<string> {
   const mock = await startMock({ token: TOKEN, bundles: () => sampleReply() });
   t.teardown(() => mock.close());
   return mock.url;
-}
-
-/** Listens on loopback port 0 until the test ends, dropping whatever sockets are left. */
-async function serve(t: Test, server: ReturnType<typeof createTcpServer>): Promise<number> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as AddressInfo).port;
 }
 
 /** Opens the tunnel a CONNECT asks for. */
@@ -99,7 +82,7 @@ t.test('a TLS proxy at an IP address: no server name sent, its certificate check
   const proxy = createHttpsServer({ key: pki.keyPem, cert: pki.certPem });
   proxy.on('secureConnection', (socket: TLSSocket) => names.push(socket.servername));
   proxy.on('connect', tunnel);
-  const port = await serve(t, proxy);
+  const port = await listenOnLoopback(t, proxy);
   const uri = `https://127.0.0.1:${port}`;
 
   const fetched = await fetchBundle(
@@ -116,7 +99,7 @@ t.test('a TLS proxy at an IP address: no server name sent, its certificate check
 t.test('an https:// proxy that never speaks TLS: the proxy timed out', async (t) => {
   const url = await endpoint(t);
   const silent = createTcpServer((socket) => socket.on('error', () => undefined).resume());
-  const port = await serve(t, silent);
+  const port = await listenOnLoopback(t, silent);
 
   const error = await failure(requestTo(url, `https://corp:${PASSWORD}@127.0.0.1:${port}`));
   t.equal(error.code, 'E_FETCH_TIMEOUT');
@@ -131,7 +114,7 @@ t.test('an https:// proxy that speaks plain HTTP: TLS with the proxy failed', as
   const url = await endpoint(t);
   const plain = createHttpServer((_req, res) => res.writeHead(405).end());
   plain.on('connect', tunnel);
-  const port = await serve(t, plain);
+  const port = await listenOnLoopback(t, plain);
 
   const error = await failure(requestTo(url, `https://corp:${PASSWORD}@127.0.0.1:${port}`));
   t.equal(error.code, 'E_FETCH_NETWORK');
@@ -146,7 +129,7 @@ t.test('an https:// proxy that speaks plain HTTP: TLS with the proxy failed', as
 t.test('certkey run --proxy https://IP: no Node warning, the proxy named', async (t) => {
   const url = await endpoint(t);
   const silent = createTcpServer((socket) => socket.on('error', () => undefined).resume());
-  const port = await serve(t, silent);
+  const port = await listenOnLoopback(t, silent);
   const dir = t.testdir({});
 
   const proxy = `https://corp:${PASSWORD}@127.0.0.1:${port}`;

@@ -10,6 +10,7 @@ import {
   retryableStatus,
 } from '../../src/intake/fetch-retry.js';
 import { runCli } from '../helpers/cli.js';
+import { listenOnLoopback } from '../helpers/listen.js';
 import { TOKEN, sampleReply } from './fixtures.js';
 
 /** One scripted reply: a status (with headers), or `reset` to drop the connection. */
@@ -18,26 +19,14 @@ type Step = number | { status: number; headers?: Record<string, string>; body?: 
 /** A server answering each request with the next step (the last one repeats), counting. */
 async function scripted(t: Test, steps: Step[]) {
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const step = steps[Math.min(seen.length, steps.length - 1)] ?? 200;
     seen.push(typeof step === 'object' ? String(step.status) : String(step));
     if (step === 'reset') return req.socket.destroy();
     answer(res, typeof step === 'number' ? { status: step } : step);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  const port = await listenOnLoopback(t, server);
+  return { url: `http://127.0.0.1:${port}`, seen };
 }
 
 /** A 200 with the sample bundle, or an SMS-style error for other statuses. */

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Test } from 'tap';
+import { listenOnLoopback } from '../helpers/listen.js';
 
 /** A bundle as the API sends it, with the CA under `ca_cert`. */
 export type Reply = Record<string, string>;
@@ -49,13 +50,13 @@ export async function tlsTarget(t: Test, spec: TargetSpec): Promise<number> {
     },
   );
   server.on('tlsClientError', () => {});
-  return listen(t, server);
+  return listenOnLoopback(t, server);
 }
 
 /** A listener that accepts TCP and never speaks. */
 export async function silentTarget(t: Test): Promise<number> {
   const server = net.createServer((socket) => socket.on('error', () => {}));
-  return listen(t, server);
+  return listenOnLoopback(t, server);
 }
 
 /** A port on 127.0.0.1 with nothing listening: bound to port 0, noted, and closed. */
@@ -65,21 +66,4 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function listen(t: Test, server: net.Server): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
 }

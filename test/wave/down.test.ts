@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import t, { type Test } from 'tap';
+import { listenOnLoopback } from '../helpers/listen.js';
 import type { TaskSource } from '../../src/wave/check-task.js';
 import { DOWN_AFTER, runWave } from '../../src/wave/run-wave.js';
 import { TOKEN } from './fixtures.js';
@@ -13,7 +13,6 @@ const CHECK = { at: new Date(), minDays: 30, handshakeTimeoutMs: 5000 };
  */
 async function endpoint(t: Test) {
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const task = /\/v3\/tasks\/([^/]+)\/certkey/.exec(req.url ?? '')?.[1] ?? '';
     seen.push(task);
@@ -21,19 +20,8 @@ async function endpoint(t: Test) {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ cert: 'not a certificate' }));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  const port = await listenOnLoopback(t, server);
+  return { url: `http://127.0.0.1:${port}`, seen };
 }
 
 function sources(url: string, ids: string[]): TaskSource[] {
