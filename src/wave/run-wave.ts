@@ -65,7 +65,8 @@ export async function runWave(
             ? notSent(source, down)
             : await checkTask(source, check, pool?.check, settings.say);
           if (settings.signal.aborted) return;
-          reach.saw(result);
+          // Only a task that was sent tells about the endpoint: a row not sent quotes the last.
+          if (!down) reach.saw(result);
           if (settings.say) sayVerdict(settings.say, result, settings.strict);
           ended[index] = result;
           progress.tick(outcomeOf(result, settings.strict));

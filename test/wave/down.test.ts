@@ -47,6 +47,7 @@ t.test(`after ${DOWN_AFTER} unreached tasks in a row the rest are not sent`, asy
     ...Array.from({ length: DOWN_AFTER }, (_, i) => `drop-${i}`),
     'ok-after',
     'drop-after',
+    'ok-last',
   ];
   const outcome = await wave(server.url, ids);
 
@@ -61,7 +62,13 @@ t.test(`after ${DOWN_AFTER} unreached tasks in a row the rest are not sent`, asy
     t.equal(result.error?.code, 'E_FETCH_NETWORK', `${result.task}: an error row`);
     t.match(result.error?.message, /^not sent: the 5 tasks before it could not reach/);
     t.match(result.error?.remedy, /run the wave again for the tasks not fetched$/);
+    t.equal(result.error?.message.split('not sent').length, 2, `${result.task}: said once`);
   }
+  const rows = outcome.results.slice(DOWN_AFTER).map((result) => result.error);
+  t.ok(
+    rows.every((row) => row?.message === rows[0]?.message && row?.remedy === rows[0]?.remedy),
+    'every row not sent quotes the same last real error: nothing nests',
+  );
 });
 
 t.test('a task that reached the endpoint starts the count again', async (t) => {
