@@ -144,18 +144,34 @@ function refuseKeyMaterial(
 const ANY_BLOCK = /-----BEGIN [^-]*-----([\s\S]*?)-----END [^-]*-----/g;
 
 /**
- * True when a PEM block of the text, whatever its label, or the bare text loads as a private
- * key. Blocks are found by their BEGIN and END markers alone, not by the PEM reader, which
- * would pass over a block glued to the line before it.
+ * True when a PEM block of the field, whatever its label, or a run of base64 lines outside the
+ * blocks loads as a private key. Blocks are found by their BEGIN and END markers alone, not by
+ * the PEM reader, which would pass over a block glued to the line before it.
  */
 function loadsAsKey(text: string): boolean {
   const bodies = [...text.matchAll(ANY_BLOCK)].map((match) => match[1] ?? '');
-  if (bodies.length === 0) bodies.push(text);
+  bodies.push(...base64Runs(text.replace(ANY_BLOCK, '\n')));
 
   return bodies.some((body) => {
     const der = Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
     return der.length > 0 && privateKeyForm(der) !== undefined;
   });
+}
+
+/** The runs of consecutive lines that hold nothing but base64 characters. */
+function base64Runs(text: string): string[] {
+  const runs: string[] = [];
+  let run = '';
+  for (const line of text.split(/\r?\n|\\n/)) {
+    if (/^\s*[A-Za-z0-9+/=]+\s*$/.test(line)) {
+      run += line;
+      continue;
+    }
+    if (run) runs.push(run);
+    run = '';
+  }
+  if (run) runs.push(run);
+  return runs;
 }
 
 /** Key material found where the redaction put only public material: a bug in certkey. */

@@ -214,6 +214,18 @@ t.test('a private key of another pair in a cert field is found and refused', asy
     'bare base64 of a key in a cert field: refused',
   );
 
+  const body =
+    der(rsa, 'pkcs1')
+      .toString('base64')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
+  const after = { ...reply, cert: `${reply.cert}\n${body}\n` };
+  t.match(
+    refusal(() => redactBundle(toRawBundle(after, 'after.json'))),
+    { code: 'E_INPUT_SHAPE', message: /^after\.json: cert holds private key/ },
+    "another pair's key as bare base64 lines after the certificate: refused",
+  );
+
   const healthy = redactBundle(toRawBundle(reply, 'healthy.json'));
   t.ok(healthy.text.includes('BEGIN CERTIFICATE'), 'certificates alone are copied');
 });
