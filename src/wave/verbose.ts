@@ -4,7 +4,7 @@
  * each with its time. The lines name tasks, endpoints, HTTP statuses, error codes, counts
  * and times: never a token, a key, a header or a reply body.
  */
-import { isFailure } from '../report/types.js';
+import { countedStatus } from '../report/types.js';
 import type { RetryListener } from '../intake/dispatcher.js';
 import type { TaskSource, TimedTaskResult } from './check-task.js';
 
@@ -50,8 +50,10 @@ export function sayVerdict(say: Say, result: TimedTaskResult, strict: boolean): 
     return;
   }
 
-  const count = (status: string) => result.checks.filter((c) => c.status === status).length;
-  const failed = result.checks.some((c) => isFailure(c.status, strict));
+  // Counted as the summary counts: under --strict a warning is a failure, counted once.
+  const counted = result.checks.map((c) => countedStatus(c.status, strict));
+  const count = (status: string) => counted.filter((each) => each === status).length;
+  const failed = count('fail') > 0;
   const verdict = result.error ? `ERROR ${result.error.code}` : failed ? 'FAIL' : 'PASS';
   say(
     `${result.task}: ${verdict}: ${count('pass')} passed, ${count('fail')} failed, ` +

@@ -50,6 +50,22 @@ t.test('a failing bundle says FAIL and how many failed', async (t) => {
   t.match(result.stderr, /broken\.json: FAIL: \d+ passed, [1-9]\d* failed, /);
 });
 
+t.test('under --strict the verdict line counts a warning as the summary does', async (t) => {
+  const soon = join(dir, 'soon.json');
+  const gen = await runCli(['gen', '--out', soon, '--defect', 'expires-soon']);
+  t.equal(gen.code, 0, gen.stderr);
+  const args = ['run', '--bundle', soon, '--out', join(dir, 'strict'), '--verbose'];
+
+  const strict = await runCli([...args, '--strict']);
+  t.equal(strict.code, 1);
+  t.match(strict.stderr, /soon\.json: FAIL: \d+ passed, 1 failed, 0 warnings, /);
+  t.match(strict.stdout, /^certkey: FAIL: \d+ passed, 1 failed, 0 warnings/m);
+
+  const lax = await runCli(args);
+  t.equal(lax.code, 0);
+  t.match(lax.stderr, /soon\.json: PASS: \d+ passed, 0 failed, 1 warning, /);
+});
+
 t.test('a fetch: each failed attempt, the attempts it took, then the verdict', async (t) => {
   const mock = await startMockCli(t, ['--bundle', BUNDLE, '--fault', '503-burst:1']);
   const args = ['run', '--task-id', 'task-1', '--endpoint', mock.url, '--retries', '2'];
