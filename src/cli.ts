@@ -42,6 +42,15 @@ function oneLine(message: string | undefined): string {
   return (message ?? 'bad arguments').trim().replace(/\s*\n\s*/g, ' ');
 }
 
+// A reader that went away (`certkey run --json | head -1`) is no error of the run: the rest of
+// the output is dropped and the exit code stays the verdict's, as with other Unix tools. Any
+// other failure to write the output is a bug or a broken machine: exit 70, without a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.exitCode = EXIT.internal;
+  });
+}
+
 const args = joinDashValues(process.argv.slice(2));
 try {
   checkFlagValues(args);
