@@ -109,6 +109,9 @@ export async function runPreflight(
   options: RunOptions,
   wave: Partial<WaveOptions> & { taskIds?: readonly string[] } = {},
 ): Promise<number> {
+  const { prepareReportFolder } = await import('../report/folder.js');
+  await prepareReportFolder(options.out);
+
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const sources = sourcesOf(options, wave.taskIds ?? []);

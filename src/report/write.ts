@@ -1,7 +1,7 @@
 /** Writes the three report files into the report directory. */
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { CertkeyError } from '../errors.js';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeDirectory, reportWriteError } from './folder.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
@@ -34,38 +34,7 @@ export async function writeReports(run: PreflightRun, dir: string): Promise<stri
       await rename(`${path}.tmp`, path);
     }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new CertkeyError(
-      'E_REPORT_WRITE',
-      `cannot write the reports into ${dir} (${reason})`,
-      'pass a writable directory with --out',
-    );
+    throw reportWriteError(dir, error);
   }
   return json;
-}
-
-/**
- * Creates `dir` and its missing parents one level at a time. Node's recursive mkdir is not
- * used: on a file system that answers ENOENT for a new folder whose parent exists (/proc),
- * it retries forever on a libuv thread, spinning a core, and the process never exits.
- */
-async function makeDirectory(dir: string): Promise<void> {
-  const missing: string[] = [];
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error;
-    });
-    if (found && !found.isDirectory()) {
-      throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' });
-    }
-    if (found || dirname(current) === current) break;
-    missing.unshift(current);
-  }
-
-  for (const path of missing) {
-    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
-  }
 }

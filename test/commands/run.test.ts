@@ -126,6 +126,26 @@ t.test('--out where no folder can be made is exit 2, not a hang', async (t) => {
   }
 });
 
+t.test('a bad --out is said before any task is fetched', async (t) => {
+  const dir = t.testdir({ afile: 'not a folder\n', 'tasks.txt': 'task-1\ntask-2\n' });
+  const asked: string[] = [];
+  const server = await serveDir(t, dir, {
+    bundles: async (taskId) => {
+      asked.push(taskId);
+      return undefined;
+    },
+  });
+  const args = ['run', '--endpoint', server.url, '--tasks-file', join(dir, 'tasks.txt')];
+  const result = await runCli([...args, '--out', join(dir, 'afile')], {
+    env: { SMS_AUTH_TOKEN: TOKEN },
+  });
+
+  t.equal(result.code, 2);
+  t.match(result.stderr, /^certkey: E_REPORT_WRITE: cannot write the reports into \S*afile/);
+  t.same(asked, [], 'no task was fetched');
+  t.equal(result.stdout, '', 'no summary of a run that did not happen');
+});
+
 t.test('a private key under a CERTIFICATE label is named as one, never shown', async (t) => {
   const dir = t.testdir({});
   const reply = await generateBundle();
