@@ -67,5 +67,10 @@ function checkTaskId(taskId: string): string {
   if (taskId.length > 255) {
     throw new CertkeyError('E_USAGE', 'the task id is over 255 characters', remedy);
   }
+  // URLs resolve `.` and `..` as steps of the path: the request, token and all, would go to
+  // another API path than the task's.
+  if (taskId === '.' || taskId === '..') {
+    throw new CertkeyError('E_USAGE', `the task id "${taskId}" is a step of a path`, remedy);
+  }
   return taskId;
 }

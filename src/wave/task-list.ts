@@ -11,8 +11,11 @@ export interface TaskList {
   repeated: string[];
 }
 
-/** What the API accepts in a task id: printable ASCII without spaces, up to 255 characters. */
-const TASK_ID = /^[\x21-\x7e]{1,255}$/;
+/**
+ * What the API accepts in a task id: printable ASCII without spaces, up to 255 characters;
+ * not `.` or `..`, which a URL resolves as steps of its path.
+ */
+const TASK_ID = /^(?!\.\.?$)[\x21-\x7e]{1,255}$/;
 
 /**
  * The most different tasks one wave checks. Every task's checks stay in memory and the
@@ -104,7 +107,7 @@ export function parseTasksFile(text: string, path: string): string[] {
       throw new CertkeyError(
         'E_INPUT_SHAPE',
         `the tasks file ${path}, line ${index + 1}, is not a task id ` +
-          '(spaces, control or non-ASCII characters, or over 255 characters)',
+          '(spaces, control or non-ASCII characters, . or .., or over 255 characters)',
         'put one migration task id on each line; start comments with #',
       );
     }

@@ -313,6 +313,8 @@ t.test('E_USAGE: endpoints, task ids and tokens that cannot be sent', async (t) 
     [{ endpoint: 'https://sms.example.com/?x=1' }, /query/],
     [{ taskId: '' }, /task id is empty/],
     [{ taskId: 'x'.repeat(256) }, /over 255/],
+    [{ taskId: '..' }, /the task id "\.\." is a step of a path/],
+    [{ taskId: '.' }, /the task id "\." is a step of a path/],
     [{ token: '  ' }, /token is empty/],
     [{ token: `${TOKEN}\nX-Other: 1` }, /line breaks/],
   ];

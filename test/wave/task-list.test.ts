@@ -17,6 +17,8 @@ t.test('a tasks file: one id a line, comments and blank lines ignored', async (t
 t.test('a bad tasks file is E_INPUT_SHAPE naming the file and line', async (t) => {
   const cases: Array<[string, RegExp]> = [
     ['t-1\nt 2\n', /tasks file f, line 2, is not a task id/],
+    ['t-1\n..\n', /tasks file f, line 2, is not a task id/],
+    ['.\n', /tasks file f, line 1, is not a task id/],
     ['# nothing\n\n', /tasks file f holds no task id/],
     [`${'x'.repeat(256)}\n`, /line 1/],
     ['caf\u00e9\n', /line 1/],
@@ -35,6 +37,14 @@ t.test('ids from --task-id and --tasks-file, once each, in order', async (t) => 
   t.same(list, { ids: ['a', 'b', 'c'], repeated: ['a', 'b'] });
   t.same(await readTaskList({ 'task-id': 'solo' }), { ids: ['solo'], repeated: [] });
   t.same(await readTaskList({}), { ids: [], repeated: [] });
+});
+
+t.test('--task-id . or .. is no task id: a URL would resolve it as a path step', async (t) => {
+  for (const id of ['.', '..']) {
+    const error = await readTaskList({ 'task-id': id }).catch((caught: unknown) => caught);
+    t.match(error, { code: 'E_USAGE', message: `--task-id "${id}" is not a task id` }, id);
+  }
+  t.same((await readTaskList({ 'task-id': '...' })).ids, ['...'], 'three dots are a name');
 });
 
 t.test('a tasks file of 200,000 lines, nearly all one id, is one task', async (t) => {
