@@ -40,6 +40,7 @@ export function toRawBundle(json: unknown, origin: string): RawBundle {
 
   const reply = json as Record<string, unknown>;
   for (const name of [...ALL_FIELDS, 'ca_cert']) checkSize(reply, name, origin);
+  refuseNoField(reply, origin);
 
   const notes: string[] = [];
   const bundle: RawBundle = { fields: {}, wrongType: {}, origin };
@@ -48,6 +49,30 @@ export function toRawBundle(json: unknown, origin: string): RawBundle {
   if (readRedactedMarker(reply, origin)) bundle.redacted = true;
   if (notes.length > 0) bundle.notes = notes;
   return bundle;
+}
+
+/**
+ * Rejects an object without a single certkey field: an SMS error body saved in its place, or
+ * some other JSON. Judged as a bundle, it would only fail every field.
+ */
+function refuseNoField(reply: Record<string, unknown>, origin: string): void {
+  if ([...ALL_FIELDS, 'ca_cert'].some((name) => name in reply)) return;
+
+  const code = reply['error_code'];
+  const what =
+    typeof code === 'string'
+      ? `an SMS error reply (${clean(code)}), not a certkey reply`
+      : 'a JSON object without any certkey field';
+  throw new CertkeyError(
+    'E_INPUT_SHAPE',
+    `${origin}: the JSON is ${what}: ${EXPECTED}`,
+    'pass the body of GET /v3/tasks/{task_id}/certkey exactly as the service sent it',
+  );
+}
+
+/** An error code to quote: printable ASCII, at most 40 characters. */
+function clean(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 40);
 }
 
 /** Rejects a string field longer than the API allows. */

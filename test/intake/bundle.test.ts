@@ -119,6 +119,22 @@ for (const [name, json] of [
   });
 }
 
+t.test('E_INPUT_SHAPE: an object without any certkey field', async (t) => {
+  const cases: [unknown, RegExp][] = [
+    [{}, /^e\.json: the JSON is a JSON object without any certkey field: a certkey reply/],
+    [{ certkey: { cert: 'C' } }, /without any certkey field/],
+    [
+      { error_code: 'SMS.9404', error_msg: 'no such task' },
+      /^e\.json: the JSON is an SMS error reply \(SMS\.9404\), not a certkey reply/,
+    ],
+  ];
+  for (const [json, message] of cases) {
+    const error = t.throws(() => toRawBundle(json, 'e.json')) as CertkeyError;
+    t.match(error, { code: 'E_INPUT_SHAPE', exitCode: EXIT.usage, message });
+  }
+  t.same(toRawBundle({ ca_cert: 'A' }, 'x').fields, { ca: 'A' }, 'one certkey field is enough');
+});
+
 t.test('E_INPUT_SHAPE: a field over 1 MiB is named', async (t) => {
   const fine = toRawBundle({ private_key: 'k'.repeat(MAX_FIELD_CHARS) }, 'x');
   t.equal(fine.fields.private_key?.length, MAX_FIELD_CHARS, 'exactly the limit is fine');
