@@ -40,13 +40,13 @@ export function toRawBundle(json: unknown, origin: string): RawBundle {
 
   const reply = json as Record<string, unknown>;
   for (const name of [...ALL_FIELDS, 'ca_cert']) checkSize(reply, name, origin);
-  refuseNoField(reply, origin);
 
   const notes: string[] = [];
   const bundle: RawBundle = { fields: {}, wrongType: {}, origin };
   for (const field of OTHER_FIELDS) sortField(bundle, field, reply[field]);
   takeCa(bundle, reply, notes);
   if (readRedactedMarker(reply, origin)) bundle.redacted = true;
+  refuseNoField(reply, origin);
   if (notes.length > 0) bundle.notes = notes;
   return bundle;
 }
