@@ -86,14 +86,14 @@ export async function writePrivateFile(
     const stat = await handle.stat();
     if (!stat.isFile()) {
       throw new CertkeyError(
-        'E_USAGE',
+        'E_OUTPUT_EXISTS',
         `${path} is not a regular file`,
         'name a new file with --out',
       );
     }
     if ((stat.mode & 0o077) !== 0) {
       throw new CertkeyError(
-        'E_USAGE',
+        'E_OUTPUT_EXISTS',
         `${path} already exists and others can read it (mode ${(stat.mode & 0o777).toString(8)})`,
         'name a new file with --out, or remove that file first: it would hold private keys',
       );
@@ -119,7 +119,7 @@ function writeError(path: string, error: unknown): CertkeyError {
       ? 'it is a symbolic link, which gen does not follow'
       : (code ?? 'unknown error');
   return new CertkeyError(
-    'E_USAGE',
+    code === 'ELOOP' ? 'E_OUTPUT_EXISTS' : 'E_OUTPUT_WRITE',
     `cannot write ${path}: ${reason}`,
     'name a writable new file with --out',
   );

@@ -84,15 +84,22 @@ t.test('gen refuses to write keys where others could read them', async (t) => {
 
   const result = await cli(['gen', '--out', open, '--force']);
   t.equal(result.code, 2);
-  t.match(result.stderr, /readable\.json already exists and others can read it \(mode 644\)/);
+  t.match(
+    result.stderr,
+    /E_OUTPUT_EXISTS: \S*readable\.json already exists and others can read it \(mode 644\)/,
+  );
   t.equal(await readFile(open, 'utf8'), 'old', 'the file is left alone');
 
   const link = join(dir, 'link.json');
   await symlink(join(dir, 'elsewhere.json'), link);
   const linked = await cli(['gen', '--out', link, '--force']);
   t.equal(linked.code, 2);
-  t.match(linked.stderr, /symbolic link/);
+  t.match(linked.stderr, /E_OUTPUT_EXISTS: cannot write \S*link\.json: it is a symbolic link/);
   await t.rejects(lstat(join(dir, 'elsewhere.json')), 'nothing written through the link');
+
+  const nowhere = await cli(['gen', '--out', join(dir, 'no-such-folder', 'x.json')]);
+  t.equal(nowhere.code, 2);
+  t.match(nowhere.stderr, /E_OUTPUT_WRITE: cannot write \S*x\.json: ENOENT/);
 
   const mine = join(dir, 'mine.json');
   await writeFile(mine, 'x'.repeat(20000), { mode: 0o600 });
