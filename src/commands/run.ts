@@ -38,6 +38,15 @@ export async function runCommand(argv: Record<string, unknown>): Promise<number>
     );
   }
 
+  const endpoint = typeof argv.endpoint === 'string' && argv.endpoint !== '';
+  if (argv['tasks-file'] !== undefined && argv['task-id'] === undefined && !endpoint) {
+    throw new CertkeyError(
+      'E_USAGE',
+      '--tasks-file needs --endpoint',
+      'add --endpoint https://sms.<region>.myhuaweicloud.com',
+    );
+  }
+
   if (argv['save-bundle'] !== undefined && (tasks.ids.length > 1 || argv.bundle !== undefined)) {
     throw new CertkeyError(
       'E_USAGE',

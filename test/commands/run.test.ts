@@ -34,7 +34,8 @@ t.test('usage mistakes of a wave are exit 2', async (t) => {
   const cases: Array<[string[], RegExp]> = [
     [['--bundle', join(dir, 'b.json'), '--tasks-file', tasks], /--bundle and --tasks-file both/],
     [['--bundle', join(dir, 'b.json'), '--task-id', 'a'], /--bundle and --task-id both given/],
-    [['--tasks-file', tasks], /--task-id needs --endpoint/],
+    [['--tasks-file', tasks], /--tasks-file needs --endpoint/],
+    [['--task-id', 'a'], /--task-id needs --endpoint/],
     [['--endpoint', 'http://127.0.0.1:9', '--task-id', 'a', '--concurrency', '0'], /--concurrency/],
     [['--endpoint', 'http://127.0.0.1:9', '--task-id', 'a b'], /--task-id "a b" is not a task id/],
   ];
