@@ -216,3 +216,24 @@ t.test(
     }
   },
 );
+
+t.test('notes of intake are NOTE lines: once per note in a wave, five at most', async (t) => {
+  const ca = 'both ca and ca_cert are present and differ: checked ca, ignored ca_cert';
+  const single = renderSummary(makeRun([{ ...MIXED_TASK, notes: [ca] }]));
+  t.match(single, new RegExp(`^NOTE  ${ca}$`, 'm'));
+
+  const tasks = ['a', 'b', 'c'].map((task) => ({ ...MIXED_TASK, task, notes: [ca] }));
+  const wave = renderSummary(makeRun([...tasks, { ...MIXED_TASK, task: 'd', notes: ['odd'] }]));
+  t.match(wave, new RegExp(`^NOTE  ${ca} \\(3 tasks\\)$`, 'm'), 'shared: said once');
+  t.match(wave, /^NOTE {2}odd \(d\)$/m, 'one task: named');
+
+  const many = Array.from({ length: 8 }, (_, i) => ({
+    ...MIXED_TASK,
+    task: `t${i}`,
+    notes: [`n${i}`],
+  }));
+  const capped = renderSummary(makeRun(many));
+  t.equal(capped.match(/^NOTE /gm)?.length, 6, 'five notes and one line for the rest');
+  t.match(capped, /^NOTE {2}3 more different notes: see preflight\.json$/m);
+  t.notMatch(renderSummary(makeRun([MIXED_TASK])), /^NOTE/m, 'no notes: no NOTE line');
+});
