@@ -16,7 +16,7 @@ import {
 } from 'undici';
 import { CertkeyError } from '../errors.js';
 import { MAX_WAIT_MS, retryDecision } from './fetch-retry.js';
-import { proxyClientFactory } from './proxy-connect.js';
+import { proxyClientFactory, tunnelPoolFactory } from './proxy-connect.js';
 
 const debug = debuglog('certkey');
 
@@ -136,16 +136,17 @@ function proxiedAgent(
   options: NetworkOptions,
   tlsOptions: buildConnector.BuildOptions,
 ): Dispatcher {
-  const common = {
+  const common = (proxyOf: (origin: URL) => string | undefined) => ({
     connect: tlsOptions,
     requestTls: tlsOptions,
     proxyTls: tlsOptions,
     clientFactory: proxyClientFactory,
-  };
+    factory: tunnelPoolFactory(proxyOf),
+  });
   if (options.proxy !== undefined) {
     const uri = proxyUrl(options.proxy, '--proxy');
     debug('proxy %s (from --proxy)', redactUrl(uri));
-    return new ProxyAgent({ ...common, uri });
+    return new ProxyAgent({ ...common(() => uri), uri });
   }
 
   const env = options.env ?? process.env;
@@ -157,8 +158,11 @@ function proxiedAgent(
     return uri;
   });
   const none = PROXY_VARIABLES.none.map((name) => env[name]).find((value) => value?.trim());
+  // As undici picks: HTTPS_PROXY for an https endpoint, falling back to HTTP_PROXY.
+  const proxyOf = (origin: URL) =>
+    (origin.protocol === 'https:' ? httpsProxy || httpProxy : httpProxy) || undefined;
   return new EnvHttpProxyAgent({
-    ...common,
+    ...common(proxyOf),
     httpProxy: httpProxy ?? '',
     httpsProxy: httpsProxy ?? '',
     noProxy: none ?? '',

@@ -39,6 +39,14 @@ function proxyUnreachable(error: unknown, timeoutMs: number): CertkeyError | und
     );
   }
 
+  if (code === 'UND_ERR_PRX_CONN') {
+    return new CertkeyError(
+      'E_FETCH_NETWORK',
+      `the proxy ${shown} closed the connection instead of opening a tunnel (CONNECT)`,
+      `${remedy}; and the proxy must allow CONNECT to the endpoint's port`,
+    );
+  }
+
   const said = typeof code === 'string' ? code : 'unknown error';
   const message = TLS_CODE.test(said)
     ? `TLS with the proxy ${shown} failed (${said})`

@@ -37,3 +37,42 @@ export function failedProxy(error: unknown): URL | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   return PROXY_FAILURES.get(error);
 }
+
+/**
+ * An Agent `factory` for the proxied agents: the pool undici would make for an endpoint, its
+ * connector wrapped. When a proxy drops the connection while the CONNECT tunnel is being
+ * opened (a proxy that does not implement CONNECT, or an https-only proxy given as http://),
+ * undici 7 takes the socket error for a recoverable one and opens the tunnel again at once,
+ * thousands of times a second, until the fetch's deadline and beyond. The error is passed on
+ * under another code, so the request fails and the retries of --retries decide.
+ *
+ * Limitation: undici 8 fixes this itself (nodejs/undici#5441); undici 7 is kept for Node 20.
+ */
+export function tunnelPoolFactory(
+  proxyOf: (origin: URL) => string | undefined,
+): (origin: URL | string, options: object) => Dispatcher {
+  return (origin, options) => {
+    const given = (options as { connect?: unknown }).connect;
+    // Only a tunnel comes with a connect function; a direct pool (NO_PROXY) has TLS options.
+    if (typeof given !== 'function') return new Pool(origin, options);
+    const connect = given as buildConnector.connector;
+
+    const proxy = proxyOf(new URL(String(origin)));
+    const failFast: buildConnector.connector = (opts, callback) => {
+      connect(opts, (...args) => {
+        const [error] = args;
+        if (!error || (error as { code?: string }).code !== 'UND_ERR_SOCKET') {
+          return callback(...args);
+        }
+
+        const dropped = Object.assign(
+          new Error('the proxy closed the connection while the tunnel was being opened'),
+          { code: 'UND_ERR_PRX_CONN', cause: error },
+        );
+        if (proxy) PROXY_FAILURES.set(dropped, new URL(proxy));
+        callback(dropped, null);
+      });
+    };
+    return new Pool(origin, { ...options, connect: failFast });
+  };
+}

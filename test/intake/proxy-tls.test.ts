@@ -126,6 +126,35 @@ t.test('an https:// proxy that speaks plain HTTP: TLS with the proxy failed', as
   t.equal(fetched.raw.origin, `${url}/v3/tasks/${TASK}/certkey`, 'as http:// it works');
 });
 
+t.test('a proxy that drops every CONNECT: each attempt fails once, the proxy named', async (t) => {
+  const url = await endpoint(t);
+  let connections = 0;
+  const dropper = createTcpServer((socket) => {
+    connections += 1;
+    socket.on('error', () => undefined).on('data', () => socket.destroy());
+  });
+  const port = await listenOnLoopback(t, dropper);
+  const proxy = `http://corp:${PASSWORD}@127.0.0.1:${port}`;
+
+  for (const network of [
+    { proxy, env: NO_ENV, retries: 2, backoffMs: 10 },
+    { env: { HTTP_PROXY: proxy }, retries: 2, backoffMs: 10 },
+  ]) {
+    connections = 0;
+    const error = await failure(requestTo(url, proxy, { network }));
+    const how = network.proxy ? '--proxy' : 'HTTP_PROXY';
+    t.equal(error.code, 'E_FETCH_NETWORK', how);
+    t.match(
+      error.message,
+      `the proxy http://127.0.0.1:${port} closed the connection instead of opening a tunnel ` +
+        '(CONNECT) (after 3 attempts)',
+      `${how}: the proxy is named`,
+    );
+    t.equal(connections, 3, `${how}: one connection an attempt, not a storm of them`);
+    t.notMatch(formatError(error), PASSWORD, `${how}: the proxy password is not shown`);
+  }
+});
+
 t.test('certkey run --proxy https://IP: no Node warning, the proxy named', async (t) => {
   const url = await endpoint(t);
   const silent = createTcpServer((socket) => socket.on('error', () => undefined).resume());
