@@ -64,12 +64,13 @@ function screen(field: string, text: string): PemDefect | null {
   ) {
     return PEM_DEFECTS.utf16(field);
   }
-  if (/\\n/.test(text)) return PEM_DEFECTS.escapedNewlines(field);
 
+  // Binary first: DER bytes may hold a backslash followed by an `n` by chance.
   const binary = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\uFFFD]/.test(
     text.replace(/^\uFEFF/, ''),
   );
   if (binary && !text.includes('-----BEGIN ')) return PEM_DEFECTS.der(field);
+  if (/\\n/.test(text)) return PEM_DEFECTS.escapedNewlines(field);
   return null;
 }
 

@@ -48,6 +48,11 @@ t.test('refuses each broken PEM with its exact message', async (t) => {
     ],
     ['DER bytes', der.toString('latin1'), 'cert holds binary DER bytes where PEM text belongs'],
     [
+      'DER bytes that happen to hold a backslash and an n',
+      Buffer.concat([der, Buffer.from('\\n')]).toString('latin1'),
+      'cert holds binary DER bytes where PEM text belongs',
+    ],
+    [
       'DER bytes read as UTF-8',
       der.toString('utf8'),
       'cert holds binary DER bytes where PEM text belongs',
