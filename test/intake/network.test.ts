@@ -7,34 +7,23 @@ import t, { type Test } from 'tap';
 import { CertkeyError, EXIT, formatError } from '../../src/errors.js';
 import { proxyUrl, readEndpointCa, redactUrl } from '../../src/intake/dispatcher.js';
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
-import { keyToPem, makeCert, makeKey } from '../../src/gen/pki.js';
 import { startMock, type MockServer } from '../../src/mock/server.js';
 import { readRunOptions, regionOf } from '../../src/commands/run-options.js';
 import { runCli } from '../helpers/cli.js';
 import { startIamMock } from '../helpers/iam-mock.js';
 import { CLI } from '../helpers/paths.js';
+import { privatePki } from '../helpers/pki.js';
 import { TOKEN, sampleReply } from './fixtures.js';
 
 const TASK = 'task-net-1';
 const PROXY_USER = 'corp-user';
 const PROXY_PASSWORD = 'pr0xy-s3cret-9f1e';
 
-/** A private CA and a server certificate it issued for 127.0.0.1. */
-async function privatePki() {
-  const caKey = await makeKey({ type: 'ec' });
-  const ca = await makeCert({ subject: 'CN=Corp Private CA', key: caKey, ca: true });
-  const leafKey = await makeKey({ type: 'ec' });
-  const leaf = await makeCert({
-    subject: 'CN=sms.corp.test',
-    key: leafKey,
-    issuer: ca,
-    san: ['127.0.0.1', 'localhost'],
-    extKeyUsage: ['serverAuth'],
-  });
-  return { caPem: ca.pem, certPem: leaf.pem, keyPem: keyToPem(leafKey, 'pkcs8') };
-}
-
-const pki = await privatePki();
+const pki = await privatePki({
+  ca: 'CN=Corp Private CA',
+  leaf: 'CN=sms.corp.test',
+  san: ['127.0.0.1', 'localhost'],
+});
 
 /** Closes a server and every socket it holds when the test ends. */
 function cleanup(t: Test, close: (done: () => void) => void, sockets: Set<Socket>) {

@@ -9,9 +9,9 @@ import { connect, createServer as createTcpServer, type Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls';
 import t, { type Test } from 'tap';
 import { listenOnLoopback } from '../helpers/listen.js';
+import { privatePki } from '../helpers/pki.js';
 import { CertkeyError, EXIT, formatError } from '../../src/errors.js';
 import { fetchBundle, type FetchRequest } from '../../src/intake/fetch.js';
-import { keyToPem, makeCert, makeKey } from '../../src/gen/pki.js';
 import { startMock } from '../../src/mock/server.js';
 import { runCli } from '../helpers/cli.js';
 import { TOKEN, sampleReply } from './fixtures.js';
@@ -20,22 +20,11 @@ const TASK = 'task-proxy-tls';
 const PASSWORD = 'pr0xy-tls-s3cret-4c2d';
 const NO_ENV = {};
 
-/** A proxy certificate for 127.0.0.1 from a private CA. */
-async function proxyPki() {
-  const caKey = await makeKey({ type: 'ec' });
-  const ca = await makeCert({ subject: 'CN=Corp Proxy CA', key: caKey, ca: true });
-  const leafKey = await makeKey({ type: 'ec' });
-  const leaf = await makeCert({
-    subject: 'CN=proxy.corp.test',
-    key: leafKey,
-    issuer: ca,
-    san: ['127.0.0.1'],
-    extKeyUsage: ['serverAuth'],
-  });
-  return { caPem: ca.pem, certPem: leaf.pem, keyPem: keyToPem(leafKey, 'pkcs8') };
-}
-
-const pki = await proxyPki();
+const pki = await privatePki({
+  ca: 'CN=Corp Proxy CA',
+  leaf: 'CN=proxy.corp.test',
+  san: ['127.0.0.1'],
+});
 
 /** The plain-HTTP mock as the endpoint, for the tunnel's far end. */
 async function endpoint(t: Test): Promise<string> {
