@@ -1,7 +1,6 @@
 /** The short summary printed on stdout: a verdict, counts, and a line per failure or warning. */
-import type { Check } from '../model.js';
-import type { PreflightRun } from './types.js';
-import { countedStatus, isFailure, summarize } from './types.js';
+import type { PreflightRun, TaskResult } from './types.js';
+import { isFailure, plural, summarize } from './types.js';
 
 /** Renders the summary text. */
 export function renderSummary(run: PreflightRun, reportDir?: string): string {
@@ -26,7 +25,7 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
       if (check.remedy) lines.push(`      remedy: ${check.remedy}`);
       if (check.note) lines.push(`      note: ${check.note}`);
     }
-    if (wave && !task.error) lines.push(taskLine(task.task, task.checks, run.options.strict));
+    if (wave && !task.error) lines.push(taskLine(task, run.options.strict));
   }
 
   lines.push(...noteLines(notes, wave));
@@ -34,9 +33,9 @@ export function renderSummary(run: PreflightRun, reportDir?: string): string {
   // FAIL when a check failed, ERROR when nothing failed but a task went unchecked (exit 3).
   const verdict = run.complete ? summary.verdict.toUpperCase() : 'INCOMPLETE';
   const counts =
-    `${summary.pass} passed, ${summary.fail} failed, ${count(summary.warn, 'warning')}, ` +
+    `${summary.pass} passed, ${summary.fail} failed, ${plural(summary.warn, 'warning')}, ` +
     `${summary.skip} skipped` +
-    (summary.errors ? `, ${count(summary.errors, 'task')} not checked` : '');
+    (summary.errors ? `, ${plural(summary.errors, 'task')} not checked` : '');
   lines.push(`certkey: ${verdict}: ${counts}${run.complete ? '' : ' (interrupted: incomplete)'}`);
   if (reportDir) lines.push(`reports: ${reportDir}/preflight.{tap,junit.xml,json}`);
   return `${lines.join('\n')}\n`;
@@ -60,15 +59,8 @@ function noteLines(notes: ReadonlyMap<string, readonly string[]>, wave: boolean)
 }
 
 /** One line per task in a wave, counting as the summary line does. */
-function taskLine(task: string, checks: readonly Check[], strict: boolean): string {
-  const counted = checks.map((check) => countedStatus(check.status, strict));
-  const failed = counted.filter((status) => status === 'fail').length;
-  const warned = counted.filter((status) => status === 'warn').length;
-  const verdict = failed ? 'FAIL' : 'PASS';
-  return `TASK  ${task}: ${verdict} (${failed} failed, ${count(warned, 'warning')})`;
-}
-
-/** `1 warning`, `2 warnings`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+function taskLine(task: TaskResult, strict: boolean): string {
+  const { fail, warn } = summarize({ tasks: [task], options: { strict } });
+  const verdict = fail ? 'FAIL' : 'PASS';
+  return `TASK  ${task.task}: ${verdict} (${fail} failed, ${plural(warn, 'warning')})`;
 }

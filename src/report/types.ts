@@ -67,7 +67,7 @@ export function isFailure(status: Status, strict: boolean): boolean {
 }
 
 /** The status a check is counted under: a warning under `--strict` is counted as failed. */
-export function countedStatus(status: Status, strict: boolean): Status {
+function countedStatus(status: Status, strict: boolean): Status {
   return isFailure(status, strict) ? 'fail' : status;
 }
 
@@ -77,9 +77,11 @@ export function countedStatus(status: Status, strict: boolean): Status {
  * (`complete: false`) makes it `error`, never `pass`: what was not checked may hold
  * failures, yet nothing is known to have failed.
  */
-export function summarize(
-  run: Pick<PreflightRun, 'tasks' | 'options'> & Partial<Pick<PreflightRun, 'complete'>>,
-): Summary {
+export function summarize(run: {
+  tasks: readonly TaskResult[];
+  options: Pick<PreflightRun['options'], 'strict'>;
+  complete?: boolean;
+}): Summary {
   const summary: Summary = {
     total: 0,
     pass: 0,
@@ -101,4 +103,9 @@ export function summarize(
   const unchecked = summary.errors > 0 || run.complete === false;
   summary.verdict = summary.fail > 0 ? 'fail' : unchecked ? 'error' : 'pass';
   return summary;
+}
+
+/** `1 warning`, `2 warnings`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

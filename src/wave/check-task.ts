@@ -69,8 +69,7 @@ export async function checkTask(
   say?: Say,
 ): Promise<TimedTaskResult> {
   const timings: TaskTimings = { intakeMs: 0, checksMs: 0, handshakeMs: 0 };
-  const task = source.kind === 'api' ? source.taskId : source.path === '-' ? 'stdin' : source.path;
-  const origin = source.kind === 'api' ? source.endpoint : task;
+  const { task, origin } = namesOf(source);
   const narrator = say && narrateTask(say, task, source);
 
   narrator?.started();
@@ -142,6 +141,12 @@ async function handshakes(
     seen.add(key);
     return true;
   });
+}
+
+/** What reports call a task, and where its bundle comes from: task id and endpoint, or file. */
+export function namesOf(source: TaskSource): { task: string; origin: string } {
+  const task = source.kind === 'api' ? source.taskId : source.path === '-' ? 'stdin' : source.path;
+  return { task, origin: source.kind === 'api' ? source.endpoint : task };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { CheckOptions } from '../model.js';
 import { isFailure, type TaskError } from '../report/types.js';
-import { checkTask, type TaskSource, type TimedTaskResult } from './check-task.js';
+import { checkTask, namesOf, type TaskSource, type TimedTaskResult } from './check-task.js';
 import { runPool } from './pool.js';
 import { createProgress } from './progress.js';
 import { sayVerdict, type Say } from './verbose.js';
@@ -124,10 +124,8 @@ function endpointWatch() {
 
 /** The error row of a task not sent because the endpoint was down for the tasks before it. */
 function notSent(source: TaskSource, last: TaskError): TimedTaskResult {
-  const task = source.kind === 'api' ? source.taskId : source.path;
   return {
-    task,
-    origin: source.kind === 'api' ? source.endpoint : task,
+    ...namesOf(source),
     checks: [],
     error: {
       code: last.code,

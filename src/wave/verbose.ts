@@ -4,7 +4,7 @@
  * each with its time. The lines name tasks, endpoints, HTTP statuses, error codes, counts
  * and times: never a token, a key, a header or a reply body.
  */
-import { countedStatus } from '../report/types.js';
+import { plural, summarize } from '../report/types.js';
 import type { RetryListener } from '../intake/dispatcher.js';
 import type { TaskSource, TimedTaskResult } from './check-task.js';
 
@@ -51,21 +51,15 @@ export function sayVerdict(say: Say, result: TimedTaskResult, strict: boolean): 
   }
 
   // Counted as the summary counts: under --strict a warning is a failure, counted once.
-  const counted = result.checks.map((c) => countedStatus(c.status, strict));
-  const count = (status: string) => counted.filter((each) => each === status).length;
-  const failed = count('fail') > 0;
-  const verdict = result.error ? `ERROR ${result.error.code}` : failed ? 'FAIL' : 'PASS';
+  const { pass, fail, warn, skip } = summarize({ tasks: [result], options: { strict } });
+  const verdict = result.error ? `ERROR ${result.error.code}` : fail > 0 ? 'FAIL' : 'PASS';
   say(
-    `${result.task}: ${verdict}: ${count('pass')} passed, ${count('fail')} failed, ` +
-      `${plural(count('warn'), 'warning')}, ${count('skip')} skipped ` +
+    `${result.task}: ${verdict}: ${pass} passed, ${fail} failed, ` +
+      `${plural(warn, 'warning')}, ${skip} skipped ` +
       `(${total}: checks ${time(checksMs)}, handshakes ${time(handshakeMs)})`,
   );
 }
 
 function time(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
